@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+//
+// Portvakt's package. Targets are layered bottom-up:
+//   C libraries (system-library targets and shims)
+//   -> crypto, protocol and the device cores (lock, key)
+//   -> observability, configuration, storage, HTTP
+//   -> server and station
+//   -> thin executables.
+// See docs/architecture.md for the picture.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Portvakt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portvakt", targets: ["portvakt"]),
+        .executable(name: "mhd-hello", targets: ["MHDHello"]),
+    ],
+    targets: [
+        // MARK: C libraries from Debian
+
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+
+        // MARK: Support
+
+        .target(name: "Observability", swiftSettings: strict),
+        .target(name: "Configuration", swiftSettings: strict),
+
+        // MARK: Storage
+
+        .target(name: "Storage", dependencies: ["Observability"], swiftSettings: strict),
+        .target(name: "SQLiteStorage", dependencies: ["Storage", "CSQLite", "Observability"], swiftSettings: strict),
+        .target(
+            name: "PostgresStorage", dependencies: ["Storage", "CLibPQ", "Observability"], swiftSettings: strict),
+
+        // MARK: HTTP
+
+        .target(
+            name: "HTTPServer", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim", "Observability"],
+            swiftSettings: strict),
+
+        // MARK: Application
+
+        .target(
+            name: "PortvaktServer",
+            dependencies: [
+                "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration", "Observability",
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "portvakt", dependencies: ["PortvaktServer"], swiftSettings: strict),
+
+        // MARK: Benchmarks and test support
+
+        .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"]),
+        .target(name: "PortvaktTesting", dependencies: ["Storage", "Observability"], swiftSettings: strict),
+
+        // MARK: Tests
+
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: strict),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: strict),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "PortvaktTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "PortvaktTesting", "Observability"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PortvaktServerTests", dependencies: ["PortvaktServer", "PortvaktTesting"],
+            swiftSettings: strict),
+    ]
+)

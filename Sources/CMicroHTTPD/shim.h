@@ -1,0 +1,7 @@
+/* microhttpd.h expects the platform's socket types to be declared before it. */
+#include <sys/types.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <microhttpd.h>
