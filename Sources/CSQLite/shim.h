@@ -6,3 +6,7 @@ static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TR
 
 /// sqlite3_config is variadic; this is the one configuration Portvakt sets before opening.
 static inline int csqlite_config_multithread(void) { return sqlite3_config(SQLITE_CONFIG_MULTITHREAD); }
+
+/* Extended result codes are macros built from other macros, which Swift does not import. */
+static const int csqlite_constraint_unique = SQLITE_CONSTRAINT_UNIQUE;
+static const int csqlite_constraint_primarykey = SQLITE_CONSTRAINT_PRIMARYKEY;

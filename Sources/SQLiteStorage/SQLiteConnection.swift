@@ -1,0 +1,160 @@
+import CSQLite
+import Storage
+
+/// One SQLite connection with a cache of prepared statements.
+///
+/// Used by one thread at a time, which the pool guarantees; SQLite is opened in multi-thread
+/// mode (`SQLITE_OPEN_NOMUTEX`) for that reason.
+final class SQLiteConnection: SQLConnection, PooledConnection {
+    let dialect = SQLDialect.sqlite
+    private let handle: OpaquePointer
+    private var statements: [String: PreparedStatement] = [:]
+    private(set) var isBroken = false
+
+    /// Opens `path`, creating the file if needed, and applies the settings every connection shares.
+    init(path: String, readOnly: Bool) throws(StorageError) {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw StorageError(.unavailable, "cannot open the SQLite database at \(path)", cause: message)
+        }
+        self.handle = handle
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5000)
+        try execute("PRAGMA foreign_keys = ON")
+        if !readOnly {
+            // WAL lets readers work beside the single writer; FULL makes each commit durable
+            // across power loss, which the promise that no acknowledged event is lost needs.
+            try execute("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = FULL")
+        }
+    }
+
+    func close() {
+        statements.values.forEach { sqlite3_finalize($0.handle) }
+        statements = [:]
+        sqlite3_close_v2(handle)
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [SQLValue]) throws(StorageError) -> [SQLRow] {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement.handle)
+            sqlite3_clear_bindings(statement.handle)
+        }
+        try bind(parameters, to: statement, sql: sql)
+
+        var rows: [SQLRow] = []
+        while true {
+            let status = sqlite3_step(statement.handle)
+            if status == SQLITE_DONE { return rows }
+            guard status == SQLITE_ROW else { throw error(status, doing: sql) }
+            rows.append(
+                SQLRow(columns: statement.columns, values: readRow(statement.handle, count: statement.columns.count)))
+        }
+    }
+
+    private func prepared(_ sql: String) throws(StorageError) -> PreparedStatement {
+        if let cached = statements[sql] { return cached }
+        var handle: OpaquePointer?
+        let status = sqlite3_prepare_v3(self.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard status == SQLITE_OK, let handle else { throw error(status, doing: sql) }
+
+        let columns = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+        var slots: [Int] = []
+        for index in 1...max(1, sqlite3_bind_parameter_count(handle)) where sqlite3_bind_parameter_count(handle) > 0 {
+            guard let name = sqlite3_bind_parameter_name(handle, index).map({ String(cString: $0) }),
+                name.first == "$", let number = Int(name.dropFirst()), number > 0
+            else {
+                sqlite3_finalize(handle)
+                throw StorageError(.invalidStatement, "statements must use numbered parameters $1, $2, …", cause: sql)
+            }
+            slots.append(number - 1)
+        }
+        let statement = PreparedStatement(handle: handle, columns: columns, slots: slots)
+        statements[sql] = statement
+        return statement
+    }
+
+    private func bind(_ parameters: [SQLValue], to statement: PreparedStatement, sql: String) throws(StorageError) {
+        let expected = (statement.slots.max() ?? -1) + 1
+        guard parameters.count == expected else {
+            throw StorageError(
+                .invalidStatement, "the statement takes \(expected) parameters but \(parameters.count) were given",
+                cause: sql)
+        }
+        for (offset, slot) in statement.slots.enumerated() {
+            let index = Int32(offset + 1)
+            let status: Int32
+            switch parameters[slot] {
+            case .null:
+                status = sqlite3_bind_null(statement.handle, index)
+            case .integer(let value):
+                status = sqlite3_bind_int64(statement.handle, index, value)
+            case .real(let value):
+                status = sqlite3_bind_double(statement.handle, index, value)
+            case .text(let value):
+                status = sqlite3_bind_text(statement.handle, index, value, -1, csqlite_transient())
+            case .blob(let value):
+                status = value.withUnsafeBytes { bytes in
+                    // A zero-length blob needs a non-null pointer, or SQLite stores NULL.
+                    sqlite3_bind_blob64(
+                        statement.handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                        sqlite3_uint64(bytes.count), csqlite_transient())
+                }
+            }
+            guard status == SQLITE_OK else { throw error(status, doing: sql) }
+        }
+    }
+
+    private func readRow(_ statement: OpaquePointer, count: Int) -> [SQLValue] {
+        (0..<Int32(count)).map { column in
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER:
+                return .integer(sqlite3_column_int64(statement, column))
+            case SQLITE_FLOAT:
+                return .real(sqlite3_column_double(statement, column))
+            case SQLITE_TEXT:
+                return .text(String(cString: sqlite3_column_text(statement, column)))
+            case SQLITE_BLOB:
+                let length = Int(sqlite3_column_bytes(statement, column))
+                guard length > 0, let bytes = sqlite3_column_blob(statement, column) else { return .blob([]) }
+                return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: length)))
+            default:
+                return .null
+            }
+        }
+    }
+
+    /// Maps a SQLite result code to a storage error with a stable code.
+    private func error(_ status: Int32, doing sql: String) -> StorageError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        switch status {
+        case csqlite_constraint_unique, csqlite_constraint_primarykey:
+            return StorageError(.uniqueViolation, "a record with the same identity already exists", cause: message)
+        case _ where status & 0xff == SQLITE_CONSTRAINT:
+            return StorageError(.constraintViolation, "the change breaks a database constraint", cause: message)
+        case _ where status & 0xff == SQLITE_BUSY || status & 0xff == SQLITE_LOCKED:
+            return StorageError(.conflict, "the database was busy; retry the operation", cause: message)
+        case SQLITE_ERROR:
+            return StorageError(.invalidStatement, "the database rejected a statement", cause: "\(message): \(sql)")
+        case _ where status & 0xff == SQLITE_IOERR || status & 0xff == SQLITE_FULL || status & 0xff == SQLITE_CANTOPEN:
+            isBroken = true
+            return StorageError(.unavailable, "the database file cannot be written or read", cause: message)
+        default:
+            return StorageError(.backend, "the database reported an error", cause: message)
+        }
+    }
+}
+
+/// A compiled statement and what binding and reading it needs.
+struct PreparedStatement {
+    let handle: OpaquePointer
+    let columns: [String]
+    /// For each SQLite parameter index (from 1), the zero-based position in the caller's values.
+    let slots: [Int]
+}
