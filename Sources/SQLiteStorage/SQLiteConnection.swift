@@ -34,7 +34,7 @@ final class SQLiteConnection: SQLConnection, PooledConnection {
     }
 
     func close() {
-        statements.values.forEach { sqlite3_finalize($0.handle) }
+        for statement in statements.values { sqlite3_finalize(statement.handle) }
         statements = [:]
         sqlite3_close_v2(handle)
     }

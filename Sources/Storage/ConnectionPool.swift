@@ -73,7 +73,7 @@ public final class ConnectionPool<Connection: PooledConnection>: @unchecked Send
             defer { state.idle = [] }
             return state.idle
         }
-        idle.forEach { $0.connection.close() }
+        for lent in idle { lent.connection.close() }
     }
 
     private func acquire() throws(StorageError) -> Connection {
