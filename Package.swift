@@ -59,7 +59,10 @@ let package = Package(
                 "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration", "Observability",
             ],
             swiftSettings: strict),
-        .executableTarget(name: "portvakt", dependencies: ["PortvaktServer"], swiftSettings: strict),
+        .target(
+            name: "PortvaktCLI", dependencies: ["PortvaktServer", "Configuration", "HTTPServer", "Storage"],
+            swiftSettings: strict),
+        .executableTarget(name: "portvakt", dependencies: ["PortvaktCLI"], swiftSettings: strict),
 
         // MARK: Benchmarks and test support
 
@@ -78,7 +81,7 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "PortvaktTesting", "Observability"],
             swiftSettings: strict),
         .testTarget(
-            name: "PortvaktServerTests", dependencies: ["PortvaktServer", "PortvaktTesting"],
+            name: "PortvaktServerTests", dependencies: ["PortvaktServer", "PortvaktCLI", "PortvaktTesting"],
             swiftSettings: strict),
     ]
 )

@@ -19,8 +19,17 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
 {
-    (void)cls; (void)url; (void)method; (void)version; (void)upload_data; (void)upload_data_size;
-    (void)req_cls;
+    (void)cls; (void)url; (void)method; (void)version; (void)upload_data;
+    /* Answer on the second call, as libmicrohttpd expects, so that connections are kept alive. */
+    static int seen;
+    if (*req_cls == NULL) {
+        *req_cls = &seen;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
     struct MHD_Response *response = MHD_create_response_from_buffer(
         sizeof(body) - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(response, "Content-Type", "application/json");

@@ -51,36 +51,39 @@ public struct Logger: Sendable {
     @inlinable public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
 
     /// Writes one record if `level` is enabled.
-    public func log(_ level: LogLevel, _ message: StaticString, _ fields: LogMetadata = [:]) {
+    ///
+    /// Fields keep the order they are written in; a field overrides logger metadata of the same key.
+    public func log(_ level: LogLevel, _ message: StaticString, _ fields: LogFields = [:]) {
         guard isEnabled(level) else { return }
         var line = JSONLine()
         line.append(key: "ts", string: clock().iso8601)
         line.append(key: "level", string: level.name)
         line.append(key: "logger", string: label)
         line.append(key: "msg", string: message.description)
-        for (key, value) in metadata where fields[key] == nil {
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key })
+        where !fields.contains(where: { $0.key == key }) {
             line.append(key: key, value: value)
         }
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in fields {
             line.append(key: key, value: value)
         }
         sink.write(line: line.finish())
     }
 
     /// Writes a `trace` record.
-    public func trace(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.trace, message, fields) }
+    public func trace(_ message: StaticString, _ fields: LogFields = [:]) { log(.trace, message, fields) }
     /// Writes a `debug` record.
-    public func debug(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.debug, message, fields) }
+    public func debug(_ message: StaticString, _ fields: LogFields = [:]) { log(.debug, message, fields) }
     /// Writes an `info` record.
-    public func info(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.info, message, fields) }
+    public func info(_ message: StaticString, _ fields: LogFields = [:]) { log(.info, message, fields) }
     /// Writes a `notice` record.
-    public func notice(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.notice, message, fields) }
+    public func notice(_ message: StaticString, _ fields: LogFields = [:]) { log(.notice, message, fields) }
     /// Writes a `warning` record.
-    public func warning(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.warning, message, fields) }
+    public func warning(_ message: StaticString, _ fields: LogFields = [:]) { log(.warning, message, fields) }
     /// Writes an `error` record.
-    public func error(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.error, message, fields) }
+    public func error(_ message: StaticString, _ fields: LogFields = [:]) { log(.error, message, fields) }
     /// Writes a `critical` record.
-    public func critical(_ message: StaticString, _ fields: LogMetadata = [:]) { log(.critical, message, fields) }
+    public func critical(_ message: StaticString, _ fields: LogFields = [:]) { log(.critical, message, fields) }
 }
 
 /// Drops every line.

@@ -1,0 +1,99 @@
+/// Handles one request. Handlers run on the server's worker threads and may block briefly
+/// (a database query); they throw to answer with a problem document.
+public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+
+/// Maps method and path to handlers, with `:name` segments as path parameters.
+///
+/// Literal segments win over parameters, so `/keys/lost` and `/keys/:id` can coexist.
+public struct Router: Sendable {
+    /// One registered route.
+    public struct Route: Sendable {
+        /// The method it answers.
+        public let method: HTTPMethod
+        /// The pattern as registered, such as `/api/v1/keys/:id`; also the metrics label.
+        public let pattern: String
+        /// Operation summary, for route listings and generated documentation.
+        public let summary: String
+        let handler: HTTPHandler
+        let segments: [Segment]
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    /// The outcome of matching a request against the routes.
+    public enum Match: Sendable {
+        /// A route answers this method and path; the parameters hold the path's values.
+        case found(Route, parameters: [String: String])
+        /// The path exists, but not for this method; `allowed` lists the methods that do.
+        case methodNotAllowed(allowed: [HTTPMethod])
+        /// No route has this path.
+        case notFound
+    }
+
+    /// Every route, in registration order.
+    public private(set) var routes: [Route] = []
+
+    /// Creates an empty router.
+    public init() {}
+
+    /// Registers a handler.
+    /// - Precondition: no route with the same method and shape exists (a programming error).
+    public mutating func add(
+        _ method: HTTPMethod, _ pattern: String, summary: String = "", handler: @escaping HTTPHandler
+    ) {
+        let segments = Router.split(pattern).map { part -> Segment in
+            part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
+        }
+        let shape = segments.map { if case .literal(let text) = $0 { text } else { ":" } }
+        precondition(
+            !routes.contains { $0.method == method && $0.segments.map(Router.shape) == shape },
+            "duplicate route \(method) \(pattern)")
+        routes.append(Route(method: method, pattern: pattern, summary: summary, handler: handler, segments: segments))
+    }
+
+    /// Finds the route for `method` and `path`. HEAD is answered by GET routes.
+    public func match(_ method: HTTPMethod, _ path: String) -> Match {
+        let parts = Router.split(path)
+        var best: (route: Route, parameters: [String: String], literals: Int)?
+        var allowed: [HTTPMethod] = []
+        for route in routes {
+            guard let (parameters, literals) = Router.bind(route.segments, to: parts) else { continue }
+            if route.method == method || (method == .head && route.method == .get) {
+                if best == nil || literals > best!.literals { best = (route, parameters, literals) }
+            } else if !allowed.contains(route.method) {
+                allowed.append(route.method)
+            }
+        }
+        if let best { return .found(best.route, parameters: best.parameters) }
+        if allowed.contains(.get) { allowed.append(.head) }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func bind(_ segments: [Segment], to parts: [Substring]) -> ([String: String], Int)? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        var literals = 0
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text):
+                guard text == part else { return nil }
+                literals += 1
+            case .parameter(let name):
+                guard !part.isEmpty else { return nil }
+                parameters[name] = String(part)
+            }
+        }
+        return (parameters, literals)
+    }
+
+    private static func shape(_ segment: Segment) -> String {
+        if case .literal(let text) = segment { text } else { ":" }
+    }
+
+    private static func split(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}

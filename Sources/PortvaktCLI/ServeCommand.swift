@@ -1,0 +1,29 @@
+import PortvaktServer
+
+/// `portvakt serve`: runs the authorization server until SIGTERM or SIGINT.
+enum ServeCommand: Command {
+    static let name = "serve"
+    static let summary = "run the authorization server"
+    static let usage = """
+        usage: portvakt serve [options]
+
+        Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish.
+        Pending schema migrations are applied first unless storage.migrate_on_start is false.
+
+        options:
+        \(ServerOptions.help)
+        """
+
+    static func run(_ arguments: [String], _ console: Console) throws -> Int32 {
+        let parsed = try CommandLineArguments(arguments, valued: ServerOptions.valued, switches: [])
+        let configuration = try ServerOptions.configuration(parsed)
+        let logger = ServerOptions.logger(configuration)
+        let database = try DatabaseFactory.open(configuration, logger: logger)
+        defer { database.close() }
+        let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
+        try app.prepareDatabase()
+        let server = try app.start()
+        server.runUntilSignalled()
+        return ExitCode.success
+    }
+}

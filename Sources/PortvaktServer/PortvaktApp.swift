@@ -1,0 +1,60 @@
+import HTTPServer
+import Observability
+import Storage
+
+/// The authorization server assembled: database, routes, metrics and the HTTP listener.
+public final class PortvaktApp: Sendable {
+    /// The configuration it runs with.
+    public let configuration: ServerConfiguration
+    /// The database it serves from.
+    public let database: any Database
+    /// The process's metrics.
+    public let metrics: MetricsRegistry
+    private let logger: Logger
+
+    /// Assembles the application around an open database.
+    public init(configuration: ServerConfiguration, database: any Database, logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+        self.metrics = MetricsRegistry()
+        registerDatabaseMetrics()
+    }
+
+    /// Applies pending migrations when configured to.
+    public func prepareDatabase() throws {
+        guard configuration.migrateOnStart else { return }
+        try Migrator(migrations: Schema.migrations, logger: logger.child(label: "storage")).migrate(database)
+    }
+
+    /// Every route the server answers.
+    public func makeRouter() -> Router {
+        var router = Router()
+        OperationsRoutes(database: database, metrics: metrics).register(in: &router)
+        InfoRoutes().register(in: &router)
+        return router
+    }
+
+    /// Starts listening; the returned server runs until shut down.
+    public func start() throws -> HTTPServer {
+        var httpLogger = logger.child(label: "http")
+        if !configuration.accessLog { httpLogger.level = max(httpLogger.level, .notice) }
+        return try HTTPServer(
+            configuration: configuration.http, router: makeRouter(), logger: httpLogger, metrics: metrics)
+    }
+
+    private func registerDatabaseMetrics() {
+        let database = self.database
+        metrics.gauge(
+            "portvakt_db_pool_connections",
+            help: "Database connections by state: open, in use, waiting callers, capacity.",
+            labels: ["state"]
+        ) {
+            let status = database.poolStatus
+            return [
+                (["open"], Double(status.open)), (["in_use"], Double(status.inUse)),
+                (["waiting"], Double(status.waiting)), (["capacity"], Double(status.capacity)),
+            ]
+        }
+    }
+}
