@@ -11,7 +11,7 @@ struct RoundTripTests {
     ]
     static let texts: [String] = [
         "", "a", "Åsa Öberg-Ström", "emoji 👩🏽‍⚕️🔐🗝️", "控制\u{01}\t\n\r\u{1F}\u{7F}", "quote ' and \" and \\x00",
-        "日本語のテキスト", String(repeating: "long ", count: 2000),
+        "日本語のテキスト", String(repeating: "long ", count: 300),
     ]
     static let blobs: [[UInt8]] = [[], [0], [0, 0, 0], Array(0...255), Array((0...255).reversed()), [0x5C, 0x78]]
 
@@ -63,10 +63,12 @@ struct RoundTripTests {
     @Test("a value selected straight from a parameter comes back unchanged", arguments: TestBackend.all)
     func selectedParameters(_ backend: TestBackend) throws {
         try backend.withDatabase { test in
-            let values = try test.database.read { connection in
-                try Self.values.map { value in try connection.first("SELECT $1 AS v", [value])!["v"] }
+            try test.database.read { connection in
+                for value in Self.values {
+                    let echoed = try connection.first("SELECT $1 AS v", [value])?["v"]
+                    #expect(echoed == value, "\(String(describing: value).prefix(80))")
+                }
             }
-            #expect(values == Self.values)
         }
     }
 
