@@ -67,7 +67,9 @@ let package = Package(
         // MARK: Benchmarks and test support
 
         .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"]),
-        .target(name: "PortvaktTesting", dependencies: ["Storage", "Observability"], swiftSettings: strict),
+        .target(
+            name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
+            swiftSettings: strict),
 
         // MARK: Tests
 

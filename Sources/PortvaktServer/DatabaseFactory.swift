@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import PostgresStorage
 import SQLiteStorage
 import Storage
 
@@ -25,9 +26,11 @@ public enum DatabaseFactory {
             return try SQLiteDatabase(
                 path: path, readerCount: max(1, configuration.poolSize - 1), waitTimeout: configuration.poolWait)
         case .postgres(let url):
-            logger.notice("opening database", ["db.backend": "postgres"])
-            _ = url
-            throw StorageError(.unavailable, "PostgreSQL support is being wired in")
+            let database = try PostgresDatabase(
+                connectionString: url, poolCapacity: configuration.poolSize, waitTimeout: configuration.poolWait,
+                logger: logger)
+            logger.notice("opening database", ["db.backend": "postgres", "db.target": .string(database.target)])
+            return database
         }
     }
 }

@@ -31,12 +31,14 @@ public final class SQLiteDatabase: Database {
         first.close()
     }
 
+    @discardableResult
     public func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try writer.withConnection { connection in
             try transaction(on: connection, begin: "BEGIN IMMEDIATE", body)
         }
     }
 
+    @discardableResult
     public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try readers.withConnection { connection in
             try transaction(on: connection, begin: "BEGIN", body)

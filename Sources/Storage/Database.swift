@@ -61,9 +61,11 @@ public protocol Database: Sendable {
     var dialect: SQLDialect { get }
 
     /// Runs `body` in a read-write transaction. Writers are serialised as the backend requires.
+    @discardableResult
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T
 
     /// Runs `body` in a read-only transaction that sees one consistent snapshot.
+    @discardableResult
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T
 
     /// Checks that the database answers; used by `/readyz`.
