@@ -56,11 +56,19 @@ public struct PoolStatus: Sendable, Equatable {
 ///
 /// A body runs inside one transaction: it commits when the body returns and rolls back when the
 /// body throws, so no half-written state remains. Bodies must not keep the connection.
+///
+/// Two rules keep code correct on every backend:
+/// - A failed statement ends the transaction. PostgreSQL aborts it and refuses to commit, so a
+///   body must not catch a statement's error and go on; express "insert unless present" with
+///   `ON CONFLICT`, which both backends support.
+/// - Writers are not serialised on PostgreSQL (SQLite has one writer at a time). Change a value
+///   in one statement (`SET n = n + 1`) or guard it with a condition, rather than reading it in
+///   one statement and writing it back in another.
 public protocol Database: Sendable {
     /// The backend's SQL dialect.
     var dialect: SQLDialect { get }
 
-    /// Runs `body` in a read-write transaction. Writers are serialised as the backend requires.
+    /// Runs `body` in a read-write transaction.
     @discardableResult
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T
 
