@@ -1,5 +1,3 @@
-import Foundation
-
 /// A complete response: status, header fields and body bytes.
 public struct HTTPResponse: Sendable {
     /// The status sent.
@@ -18,9 +16,9 @@ public struct HTTPResponse: Sendable {
 
     /// A JSON response encoding `value` with sorted keys and ISO 8601 dates.
     public static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        let body = try JSONCoding.encoder.encode(value)
-        return HTTPResponse(
-            status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body))
+        HTTPResponse(
+            status: status, headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: try JSONBodyEncoder().encode(value))
     }
 
     /// A plain-text response.
@@ -34,15 +32,4 @@ public struct HTTPResponse: Sendable {
     public static func empty(_ status: HTTPStatus = .noContent) -> HTTPResponse {
         HTTPResponse(status: status)
     }
-}
-
-/// The JSON settings every part of the API shares, so output is stable byte for byte.
-public enum JSONCoding {
-    /// Sorted keys, ISO 8601 dates, no escaped slashes. Shared: encoding does not mutate it.
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
 }

@@ -145,8 +145,8 @@ private func collectField(
 }
 
 private func clientAddress(_ connection: OpaquePointer) -> String {
-    var buffer = [CChar](repeating: 0, count: 64)
-    guard portvakt_mhd_client_address(connection, &buffer, buffer.count) == 0 else { return "" }
-    let length = buffer.firstIndex(of: 0) ?? buffer.count
-    return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        guard portvakt_mhd_client_address(connection, buffer.baseAddress!, buffer.count) == 0 else { return "" }
+        return String(cString: buffer.baseAddress!)
+    }
 }

@@ -35,6 +35,8 @@ public struct Router: Sendable {
 
     /// Every route, in registration order.
     public private(set) var routes: [Route] = []
+    /// Route indices by number of path segments, so matching looks only at routes that can fit.
+    private var bySegmentCount: [Int: [Int]] = [:]
 
     /// Creates an empty router.
     public init() {}
@@ -47,46 +49,53 @@ public struct Router: Sendable {
         let segments = Router.split(pattern).map { part -> Segment in
             part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
         }
-        let shape = segments.map { if case .literal(let text) = $0 { text } else { ":" } }
+        let shape = segments.map(Router.shape)
         precondition(
             !routes.contains { $0.method == method && $0.segments.map(Router.shape) == shape },
             "duplicate route \(method) \(pattern)")
+        bySegmentCount[segments.count, default: []].append(routes.count)
         routes.append(Route(method: method, pattern: pattern, summary: summary, handler: handler, segments: segments))
     }
 
     /// Finds the route for `method` and `path`. HEAD is answered by GET routes.
     public func match(_ method: HTTPMethod, _ path: String) -> Match {
         let parts = Router.split(path)
-        var best: (route: Route, parameters: [String: String], literals: Int)?
+        var best: (index: Int, literals: Int)?
         var allowed: [HTTPMethod] = []
-        for route in routes {
-            guard let (parameters, literals) = Router.bind(route.segments, to: parts) else { continue }
-            if route.method == method || (method == .head && route.method == .get) {
-                if best == nil || literals > best!.literals { best = (route, parameters, literals) }
-            } else if !allowed.contains(route.method) {
-                allowed.append(route.method)
+        for index in bySegmentCount[parts.count] ?? [] {
+            guard let literals = Router.literalsMatched(routes[index].segments, parts) else { continue }
+            let routeMethod = routes[index].method
+            if routeMethod == method || (method == .head && routeMethod == .get) {
+                if literals > best?.literals ?? -1 { best = (index, literals) }
+            } else if !allowed.contains(routeMethod) {
+                allowed.append(routeMethod)
             }
         }
-        if let best { return .found(best.route, parameters: best.parameters) }
+        if let best {
+            let route = routes[best.index]
+            var parameters: [String: String] = [:]
+            for (segment, part) in zip(route.segments, parts) {
+                if case .parameter(let name) = segment { parameters[name] = String(part) }
+            }
+            return .found(route, parameters: parameters)
+        }
         if allowed.contains(.get) { allowed.append(.head) }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
-    private static func bind(_ segments: [Segment], to parts: [Substring]) -> ([String: String], Int)? {
-        guard segments.count == parts.count else { return nil }
-        var parameters: [String: String] = [:]
+    /// How many literal segments match, or `nil` when the route does not fit the path.
+    private static func literalsMatched(_ segments: [Segment], _ parts: [Substring]) -> Int? {
         var literals = 0
         for (segment, part) in zip(segments, parts) {
             switch segment {
             case .literal(let text):
                 guard text == part else { return nil }
                 literals += 1
-            case .parameter(let name):
+            case .parameter:
                 guard !part.isEmpty else { return nil }
-                parameters[name] = String(part)
             }
         }
-        return (parameters, literals)
+        return literals
     }
 
     private static func shape(_ segment: Segment) -> String {

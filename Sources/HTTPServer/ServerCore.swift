@@ -17,7 +17,7 @@ final class ServerCore: Sendable {
         self.router = router
         self.configuration = configuration
         self.logger = logger
-        self.metrics = HTTPMetrics(registry: metrics)
+        self.metrics = metrics.register(HTTPMetrics())
         idPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
     }
 
@@ -63,7 +63,7 @@ final class ServerCore: Sendable {
                 [
                     "http.method": .string(request.method.rawValue), "http.route": .string(route),
                     "http.status": .int(response.status.code),
-                    "http.duration_ms": .double((seconds * 1e5).rounded() / 100),
+                    "http.duration_us": .int(Int(seconds * 1e6)),
                     "http.request_id": .string(request.id), "http.response_bytes": .int(response.body.count),
                     "client.address": .string(request.remoteAddress),
                 ])

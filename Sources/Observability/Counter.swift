@@ -4,7 +4,6 @@ import Synchronization
 public final class Counter: MetricFamily {
     let name: String
     let help: String
-    let kind = "counter"
     private let labelNames: [String]
     private let values = Mutex<[[String]: Double]>([:])
 
@@ -25,7 +24,8 @@ public final class Counter: MetricFamily {
         values.withLock { $0[labels] ?? 0 }
     }
 
-    func render(into output: inout String) {
+    public func render(into output: inout String) {
+        output += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
         let snapshot = values.withLock { $0 }
         for (labels, value) in snapshot.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             output += "\(name)\(renderLabels(labelNames, labels)) \(renderValue(value))\n"
@@ -37,7 +37,6 @@ public final class Counter: MetricFamily {
 final class Gauge: MetricFamily {
     let name: String
     let help: String
-    let kind = "gauge"
     private let labelNames: [String]
     private let sample: @Sendable () -> [(labels: [String], value: Double)]
 
@@ -52,6 +51,7 @@ final class Gauge: MetricFamily {
     }
 
     func render(into output: inout String) {
+        output += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
         for (labels, value) in sample() {
             output += "\(name)\(renderLabels(labelNames, labels)) \(renderValue(value))\n"
         }

@@ -2,18 +2,11 @@ import Synchronization
 
 /// A family of histograms with fixed bucket bounds, one per label-value combination.
 public final class Histogram: MetricFamily {
-    let name: String
-    let help: String
-    let kind = "histogram"
+    public let name: String
+    public let help: String
     private let labelNames: [String]
     private let bounds: [Double]
-    private let series = Mutex<[[String]: Series]>([:])
-
-    struct Series {
-        var buckets: [UInt64]
-        var count: UInt64 = 0
-        var sum: Double = 0
-    }
+    private let series = Mutex<[[String]: HistogramSeries]>([:])
 
     /// Latency buckets in seconds, from 100 µs to 10 s, suited to HTTP and database timings.
     public static let latencyBuckets: [Double] = [
@@ -31,13 +24,8 @@ public final class Histogram: MetricFamily {
     /// Records one observation for `labels`.
     public func observe(_ value: Double, _ labels: [String] = []) {
         precondition(labels.count == labelNames.count, "label values must match label names")
-        let index = bounds.firstIndex(where: { value <= $0 }) ?? bounds.count
         series.withLock { all in
-            var entry = all[labels] ?? Series(buckets: Array(repeating: 0, count: bounds.count + 1))
-            entry.buckets[index] += 1
-            entry.count += 1
-            entry.sum += value
-            all[labels] = entry
+            all[labels, default: HistogramSeries(bounds: bounds)].observe(value)
         }
     }
 
@@ -46,19 +34,51 @@ public final class Histogram: MetricFamily {
         series.withLock { $0[labels]?.count ?? 0 }
     }
 
-    func render(into output: inout String) {
+    public func render(into output: inout String) {
+        output += "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
         let snapshot = series.withLock { $0 }
         for (labels, entry) in snapshot.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            var cumulative: UInt64 = 0
-            for (index, bound) in bounds.enumerated() {
-                cumulative += entry.buckets[index]
-                let rendered = renderLabels(labelNames, labels, extra: ("le", renderValue(bound)))
-                output += "\(name)_bucket\(rendered) \(cumulative)\n"
-            }
-            cumulative += entry.buckets[bounds.count]
-            output += "\(name)_bucket\(renderLabels(labelNames, labels, extra: ("le", "+Inf"))) \(cumulative)\n"
-            output += "\(name)_sum\(renderLabels(labelNames, labels)) \(renderValue(entry.sum))\n"
-            output += "\(name)_count\(renderLabels(labelNames, labels)) \(entry.count)\n"
+            entry.render(name: name, labelNames: labelNames, labels: labels, into: &output)
         }
+    }
+}
+
+/// The counts of one histogram series; embeddable in other metric families.
+public struct HistogramSeries: Sendable {
+    /// Upper bounds of the finite buckets, ascending.
+    public let bounds: [Double]
+    private var buckets: [UInt64]
+    /// Observations recorded.
+    public private(set) var count: UInt64 = 0
+    /// Sum of the observations.
+    public private(set) var sum: Double = 0
+
+    /// An empty series with the given bucket bounds.
+    public init(bounds: [Double]) {
+        self.bounds = bounds
+        buckets = Array(repeating: 0, count: bounds.count + 1)
+    }
+
+    /// Counts one observation.
+    public mutating func observe(_ value: Double) {
+        var index = 0
+        while index < bounds.count && value > bounds[index] { index += 1 }
+        buckets[index] += 1
+        count += 1
+        sum += value
+    }
+
+    /// Writes the `_bucket`, `_sum` and `_count` lines of this series.
+    public func render(name: String, labelNames: [String], labels: [String], into output: inout String) {
+        var cumulative: UInt64 = 0
+        for (index, bound) in bounds.enumerated() {
+            cumulative += buckets[index]
+            let rendered = renderLabels(labelNames, labels, extra: ("le", renderValue(bound)))
+            output += "\(name)_bucket\(rendered) \(cumulative)\n"
+        }
+        cumulative += buckets[bounds.count]
+        output += "\(name)_bucket\(renderLabels(labelNames, labels, extra: ("le", "+Inf"))) \(cumulative)\n"
+        output += "\(name)_sum\(renderLabels(labelNames, labels)) \(renderValue(sum))\n"
+        output += "\(name)_count\(renderLabels(labelNames, labels)) \(count)\n"
     }
 }

@@ -1,16 +1,18 @@
-/// Builds one JSON object on a single line, field by field, without going through Foundation.
+/// Builds one JSON object on a single line, field by field, straight into bytes.
 ///
-/// Logging sits on the request path, so this avoids `JSONSerialization` and escapes only what
-/// JSON requires.
+/// Logging sits on the request path, so this avoids Foundation and intermediate strings:
+/// numbers and timestamps are written digit by digit, and only what JSON requires is escaped.
 struct JSONLine {
-    private var text = "{"
-    private var first = true
+    private(set) var bytes: [UInt8]
+
+    init() {
+        bytes = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(320)
+    }
 
     mutating func append(key: String, string value: String) {
-        separator()
-        JSONLine.appendQuoted(key, to: &text)
-        text += ":"
-        JSONLine.appendQuoted(value, to: &text)
+        appendKey(key)
+        appendQuoted(value)
     }
 
     mutating func append(key: String, value: LogValue) {
@@ -18,57 +20,121 @@ struct JSONLine {
         case .string(let string):
             append(key: key, string: string)
         case .int(let int):
-            appendRaw(key: key, String(int))
+            appendKey(key)
+            appendDecimal(int)
         case .bool(let bool):
-            appendRaw(key: key, bool ? "true" : "false")
+            appendKey(key)
+            bytes.append(contentsOf: bool ? Array("true".utf8) : Array("false".utf8))
         case .double(let double):
-            appendRaw(key: key, double.isFinite ? String(double) : "null")
+            appendKey(key)
+            if double.isFinite {
+                bytes.append(contentsOf: String(double).utf8)
+            } else {
+                bytes.append(contentsOf: "null".utf8)
+            }
         }
+    }
+
+    /// Appends `"key":` with the comma that separates it from the previous field.
+    private mutating func appendKey(_ key: String) {
+        if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+        appendQuoted(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends a constant message without converting it to a `String` first.
+    mutating func append(key: String, message: StaticString) {
+        if message.hasPointerRepresentation && message.isASCII {
+            appendKey(key)
+            bytes.append(UInt8(ascii: "\""))
+            message.withUTF8Buffer { buffer in
+                for byte in buffer {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                    bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            append(key: key, string: String(describing: message))
+        }
+    }
+
+    /// Appends the timestamp field as `"ts":"YYYY-MM-DDTHH:MM:SS.mmmZ"`.
+    mutating func append(key: String, time: WallTime) {
+        appendKey(key)
+        bytes.append(UInt8(ascii: "\""))
+        time.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     consuming func finish() -> String {
-        text += "}\n"
-        return text
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "\n"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private mutating func appendRaw(key: String, _ raw: String) {
-        separator()
-        JSONLine.appendQuoted(key, to: &text)
-        text += ":"
-        text += raw
-    }
-
-    private mutating func separator() {
-        if first { first = false } else { text += "," }
+    private mutating func appendDecimal(_ value: Int) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if value == .min {
+                bytes.append(contentsOf: String(value).utf8.dropFirst())
+                return
+            }
+        }
+        appendDigits(UInt(value.magnitude), to: &bytes)
     }
 
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
-    static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        var needsEscaping = false
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscaping = true
-            break
-        }
-        guard needsEscaping else {
-            text += value
-            text += "\""
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    private mutating func appendQuoted(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""):
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"):
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"):
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"):
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"):
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
             default:
-                text.unicodeScalars.append(scalar)
+                bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Appends the decimal digits of `value`.
+func appendDigits(_ value: UInt, to bytes: inout [UInt8]) {
+    var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &scratch) { buffer in
+        var index = buffer.count
+        var rest = value
+        repeat {
+            index -= 1
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        bytes.append(contentsOf: buffer[index...])
+    }
+}
+
+/// Appends `value` as exactly `width` digits, zero-padded.
+func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+    var divisor = 1
+    for _ in 1..<width { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+        bytes.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
+        rest %= divisor
+        divisor /= 10
     }
 }

@@ -56,10 +56,10 @@ public struct Logger: Sendable {
     public func log(_ level: LogLevel, _ message: StaticString, _ fields: LogFields = [:]) {
         guard isEnabled(level) else { return }
         var line = JSONLine()
-        line.append(key: "ts", string: clock().iso8601)
+        line.append(key: "ts", time: clock())
         line.append(key: "level", string: level.name)
         line.append(key: "logger", string: label)
-        line.append(key: "msg", string: message.description)
+        line.append(key: "msg", message: message)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key })
         where !fields.contains(where: { $0.key == key }) {
             line.append(key: key, value: value)

@@ -35,27 +35,28 @@ public final class MetricsRegistry: Sendable {
     public func render() -> String {
         var output = ""
         for family in families.withLock({ $0 }) {
-            output += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) \(family.kind)\n"
             family.render(into: &output)
         }
         return output
     }
 
-    private func register<Family: MetricFamily>(_ family: Family) -> Family {
+    /// Registers a family that keeps and renders its own samples, for hot paths that need a
+    /// cheaper key than a list of label values.
+    @discardableResult
+    public func register<Family: MetricFamily>(_ family: Family) -> Family {
         families.withLock { $0.append(family) }
         return family
     }
 }
 
-protocol MetricFamily: Sendable {
-    var name: String { get }
-    var help: String { get }
-    var kind: String { get }
+/// Metrics that render themselves in the text exposition format.
+public protocol MetricFamily: Sendable {
+    /// Writes the family's `# HELP` and `# TYPE` lines and its samples.
     func render(into output: inout String)
 }
 
 /// Formats a label set as `{a="x",b="y"}`, escaping as the exposition format requires.
-func renderLabels(_ names: [String], _ values: [String], extra: (String, String)? = nil) -> String {
+public func renderLabels(_ names: [String], _ values: [String], extra: (String, String)? = nil) -> String {
     var pairs = zip(names, values).map { ($0, $1) }
     if let extra { pairs.append(extra) }
     guard !pairs.isEmpty else { return "" }
@@ -68,7 +69,7 @@ func renderLabels(_ names: [String], _ values: [String], extra: (String, String)
 }
 
 /// Formats a sample value; integers print without a fraction.
-func renderValue(_ value: Double) -> String {
+public func renderValue(_ value: Double) -> String {
     if value.isNaN { return "NaN" }
     if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

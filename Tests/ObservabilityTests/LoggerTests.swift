@@ -2,6 +2,10 @@ import Foundation
 import Observability
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("Structured logging")
 struct LoggerTests {
     private func record(_ line: String) throws -> [String: Any] {
@@ -65,6 +69,22 @@ struct LoggerTests {
         #expect(first["station.id"] as? String == "st-1")
         #expect(second["station.id"] as? String == "st-2")
         #expect(sink.lines[1].components(separatedBy: "station.id").count == 2)
+    }
+
+    @Test("timestamps match the C library's calendar for random times from 1900 to 2200")
+    func timestampsMatchGmtime() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let millis = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)
+            var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec),
+                Int(((millis % 1000) + 1000) % 1000))
+            #expect(WallTime(millisecondsSinceEpoch: millis).iso8601 == expected)
+        }
     }
 
     @Test("level names parse from configuration text")

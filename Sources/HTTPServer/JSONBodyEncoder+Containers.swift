@@ -1,0 +1,172 @@
+import Foundation
+
+/// The `Encoder` that builds a `JSONNode` tree for `JSONBodyEncoder`.
+final class NodeEncoder: Encoder {
+    let codingPath: [any CodingKey]
+    let userInfo: [CodingUserInfoKey: Any] = [:]
+    var node: JSONNode?
+
+    init(codingPath: [any CodingKey]) {
+        self.codingPath = codingPath
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let box: JSONNode.ObjectBox
+        if case .object(let existing) = node {
+            box = existing
+        } else {
+            box = JSONNode.ObjectBox()
+            node = .object(box)
+        }
+        return KeyedEncodingContainer(KeyedNodeContainer<Key>(box: box, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let box: JSONNode.ArrayBox
+        if case .array(let existing) = node {
+            box = existing
+        } else {
+            box = JSONNode.ArrayBox()
+            node = .array(box)
+        }
+        return UnkeyedNodeContainer(box: box, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleNodeContainer(encoder: self) }
+
+    /// Encodes one value, handling the Foundation types whose JSON form is fixed by the API.
+    func encodeValue<T: Encodable>(_ value: T) throws {
+        node = try NodeEncoder.node(for: value, codingPath: codingPath)
+    }
+
+    static func node<T: Encodable>(for value: T, codingPath: [any CodingKey]) throws -> JSONNode {
+        switch value {
+        case let string as String: return .string(string)
+        case let bool as Bool: return .literal(Array((bool ? "true" : "false").utf8))
+        case let int as Int: return JSONNode.number(int)
+        case let int as Int64: return JSONNode.number(int)
+        case let double as Double: return try JSONNode.number(double, codingPath: codingPath)
+        case let date as Date: return .string(date.formatted(.iso8601))
+        case let data as Data: return .string(data.base64EncodedString())
+        case let url as URL: return .string(url.absoluteString)
+        default:
+            let encoder = NodeEncoder(codingPath: codingPath)
+            try value.encode(to: encoder)
+            return encoder.node ?? .object(JSONNode.ObjectBox())
+        }
+    }
+}
+
+private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let box: JSONNode.ObjectBox
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .literal(Array("null".utf8))) }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        box.set(key.stringValue, try NodeEncoder.node(for: value, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
+        let nested = JSONNode.ObjectBox()
+        box.set(key.stringValue, .object(nested))
+        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        let nested = JSONNode.ArrayBox()
+        box.set(key.stringValue, .array(nested))
+        return UnkeyedNodeContainer(box: nested, codingPath: codingPath + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder { SuperEncoder(box: box, key: "super", codingPath: codingPath) }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        SuperEncoder(box: box, key: key.stringValue, codingPath: codingPath + [key])
+    }
+}
+
+private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
+    let box: JSONNode.ArrayBox
+    let codingPath: [any CodingKey]
+    var count: Int { box.items.count }
+
+    mutating func encodeNil() throws { box.items.append(.literal(Array("null".utf8))) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        box.items.append(try NodeEncoder.node(for: value, codingPath: codingPath + [IndexKey(count)]))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+        -> KeyedEncodingContainer<NestedKey>
+    {
+        let nested = JSONNode.ObjectBox()
+        let path = codingPath + [IndexKey(count)]
+        box.items.append(.object(nested))
+        return KeyedEncodingContainer(KeyedNodeContainer<NestedKey>(box: nested, codingPath: path))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        let nested = JSONNode.ArrayBox()
+        let path = codingPath + [IndexKey(count)]
+        box.items.append(.array(nested))
+        return UnkeyedNodeContainer(box: nested, codingPath: path)
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        let nested = JSONNode.ObjectBox()
+        box.items.append(.object(nested))
+        return SuperEncoder(box: nested, key: nil, codingPath: codingPath + [IndexKey(count - 1)])
+    }
+}
+
+private struct SingleNodeContainer: SingleValueEncodingContainer {
+    let encoder: NodeEncoder
+    var codingPath: [any CodingKey] { encoder.codingPath }
+
+    mutating func encodeNil() throws { encoder.node = .literal(Array("null".utf8)) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
+}
+
+/// An encoder for a superclass's or a nested part's values, stored under `key` (or into `box`
+/// itself when `key` is nil) once it has encoded something.
+private final class SuperEncoder: Encoder {
+    let box: JSONNode.ObjectBox
+    let key: String?
+    let codingPath: [any CodingKey]
+    let userInfo: [CodingUserInfoKey: Any] = [:]
+    private let inner: NodeEncoder
+
+    init(box: JSONNode.ObjectBox, key: String?, codingPath: [any CodingKey]) {
+        self.box = box
+        self.key = key
+        self.codingPath = codingPath
+        inner = NodeEncoder(codingPath: codingPath)
+        if key == nil { inner.node = .object(box) }
+    }
+
+    deinit {
+        if let key, let node = inner.node { box.set(key, node) }
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        inner.container(keyedBy: type)
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
+}
+
+/// The coding key of an array element, for error paths.
+private struct IndexKey: CodingKey {
+    let intValue: Int?
+    var stringValue: String { String(intValue ?? 0) }
+
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Encodes `Encodable` values as compact JSON with keys sorted, straight into bytes.
+///
+/// Responses are encoded on the request path, and Foundation's `JSONEncoder` costs several
+/// microseconds even for a small object; this encoder builds a light tree and writes it once.
+/// Output matches `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` for the types the
+/// API uses: dates as ISO 8601 strings in UTC, `Data` as Base64, non-finite numbers refused.
+public struct JSONBodyEncoder: Sendable {
+    /// Creates an encoder.
+    public init() {}
+
+    /// Encodes `value`.
+    /// - Throws: `EncodingError.invalidValue` for a non-finite number or a value that encodes nothing.
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = NodeEncoder(codingPath: [])
+        try encoder.encodeValue(value)
+        guard let node = encoder.node else {
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "the value did not encode anything"))
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        node.write(to: &output)
+        return output
+    }
+}
+
+/// A JSON value under construction. Arrays and objects are reference boxes so that containers
+/// handed out by the encoder can keep adding to them.
+enum JSONNode {
+    case literal([UInt8])
+    case string(String)
+    case array(ArrayBox)
+    case object(ObjectBox)
+
+    final class ArrayBox {
+        var items: [JSONNode] = []
+    }
+
+    final class ObjectBox {
+        var entries: [(key: String, value: JSONNode)] = []
+
+        func set(_ key: String, _ value: JSONNode) {
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                entries[index].value = value
+            } else {
+                entries.append((key, value))
+            }
+        }
+    }
+
+    func write(to output: inout [UInt8]) {
+        switch self {
+        case .literal(let bytes):
+            output.append(contentsOf: bytes)
+        case .string(let string):
+            JSONNode.writeString(string, to: &output)
+        case .array(let box):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in box.items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                item.write(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let box):
+            output.append(UInt8(ascii: "{"))
+            let sorted = box.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, entry) in sorted.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONNode.writeString(entry.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                entry.value.write(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Writes a string literal, escaping what JSON requires (quotes, backslashes, control characters).
+    static func writeString(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default:
+                output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    static func number<T: BinaryInteger>(_ value: T) -> JSONNode { .literal(Array(String(value).utf8)) }
+
+    static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ value: T, codingPath: [any CodingKey]
+    ) throws -> JSONNode {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: codingPath, debugDescription: "\(value) cannot be written as JSON"))
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return .literal(Array(text.utf8))
+    }
+}
