@@ -9,6 +9,7 @@ struct MHD_Daemon *portvakt_mhd_start(
     MHD_AccessHandlerCallback handler, void *handler_cls,
     MHD_RequestCompletedCallback completed, void *completed_cls)
 {
+    /* Known limitation: IPv4 only; see docs/limitations.md. */
     struct sockaddr_in address;
     memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;

@@ -58,6 +58,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// period), then closes every connection and stops the worker threads.
     ///
     /// Call once; the server cannot be restarted.
+    // Known limitation: a handler still running after the grace period cannot be interrupted,
+    // so stopping the daemon waits for it; see docs/limitations.md.
     public func shutdown() {
         core.draining.store(true, ordering: .relaxed)
         let listener = MHD_quiesce_daemon(daemon)
