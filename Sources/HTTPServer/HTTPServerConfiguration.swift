@@ -11,6 +11,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Seconds a connection may stay idle or trickle data before it is closed; this is what cuts
     /// off slow clients.
     public var idleTimeoutSeconds: Int
+    /// Seconds a client may take to send a whole request body; a slower upload is cut off even
+    /// if each piece arrives within the idle timeout.
+    public var bodyTimeoutSeconds: Int
     /// The most connections served at once.
     public var maxConnections: Int
     /// How long shutdown waits for in-flight requests before closing connections.
@@ -21,7 +24,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// Creates a configuration; the defaults suit a small production server.
     public init(
         host: String = "127.0.0.1", port: UInt16 = 8080, threads: Int = 4, maxBodyBytes: Int = 1 << 20,
-        idleTimeoutSeconds: Int = 15, maxConnections: Int = 1000, shutdownGrace: Duration = .seconds(10),
+        idleTimeoutSeconds: Int = 15, bodyTimeoutSeconds: Int = 30, maxConnections: Int = 1000,
+        shutdownGrace: Duration = .seconds(10),
         strictTransportSecurity: Bool = false
     ) {
         self.host = host
@@ -29,6 +33,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.threads = threads
         self.maxBodyBytes = maxBodyBytes
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
         self.maxConnections = maxConnections
         self.shutdownGrace = shutdownGrace
         self.strictTransportSecurity = strictTransportSecurity

@@ -34,6 +34,12 @@ func mhdAccessHandler(
         let size = uploadSize.pointee
         uploadSize.pointee = 0
         if state.answered { return .YES }
+        if state.elapsedSeconds > Double(core.configuration.bodyTimeoutSeconds) {
+            core.logger.notice(
+                "request body too slow",
+                ["http.body_timeout_seconds": .int(core.configuration.bodyTimeoutSeconds)])
+            return .NO
+        }
         if state.tooLarge || state.body.count + size > core.configuration.maxBodyBytes {
             // libmicrohttpd cannot answer in the middle of a body, so an undeclared oversize
             // body is discarded until it ends and then refused; one that keeps coming is cut off.

@@ -34,6 +34,7 @@ public struct ServerConfiguration: Sendable {
             host: try configuration.required("http.host"), port: UInt16(configuration.integer("http.port")),
             threads: configuration.integer("http.threads"), maxBodyBytes: configuration.integer("http.max_body_bytes"),
             idleTimeoutSeconds: configuration.integer("http.idle_timeout_seconds"),
+            bodyTimeoutSeconds: configuration.integer("http.body_timeout_seconds"),
             maxConnections: configuration.integer("http.max_connections"),
             shutdownGrace: .seconds(configuration.integer("http.shutdown_grace_seconds")),
             strictTransportSecurity: configuration.boolean("http.hsts"))

@@ -18,6 +18,9 @@ public enum ServerSettings {
             "http.idle_timeout_seconds", default: "15", .integer(1...3600),
             "Seconds a connection may idle or trickle data before it is closed."),
         Setting(
+            "http.body_timeout_seconds", default: "30", .integer(1...3600),
+            "Seconds a client may take to send a whole request body before it is cut off."),
+        Setting(
             "http.max_connections", default: "1000", .integer(1...100_000), "Most client connections served at once."),
         Setting(
             "http.shutdown_grace_seconds", default: "10", .integer(0...600),

@@ -83,6 +83,24 @@ struct LimitsTests {
         #expect(Date().timeIntervalSince(started) < 4)
     }
 
+    @Test("a body trickled in under the idle timeout is still cut off at the body timeout")
+    func trickledBody() throws {
+        let server = try TestServer.start(idleTimeoutSeconds: 5, bodyTimeoutSeconds: 1)
+        defer { server.server.shutdown() }
+        let connection = try TestHTTPConnection(port: server.port, timeout: .seconds(5))
+        try connection.send(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+        let started = Date()
+        var cutOff = false
+        for _ in 0..<30 where !cutOff {
+            usleep(200_000)
+            do { try connection.send("{") } catch { cutOff = true }
+        }
+        #expect(cutOff || connection.waitForClose())
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(try server.get("/hello").status == 200)
+    }
+
     @Test("garbage instead of HTTP gets a 400 or is closed, and the server keeps serving")
     func garbage() throws {
         let server = try TestServer.start()

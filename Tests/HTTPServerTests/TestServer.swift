@@ -19,7 +19,8 @@ struct TestServer {
     struct Boom: Error {}
 
     static func start(
-        maxBodyBytes: Int = 1024, idleTimeoutSeconds: Int = 15, shutdownGrace: Duration = .seconds(5),
+        maxBodyBytes: Int = 1024, idleTimeoutSeconds: Int = 15, bodyTimeoutSeconds: Int = 30,
+        shutdownGrace: Duration = .seconds(5),
         extra: (inout Router) -> Void = { _ in }
     ) throws -> TestServer {
         var router = Router()
@@ -43,6 +44,7 @@ struct TestServer {
         let metrics = MetricsRegistry()
         let configuration = HTTPServerConfiguration(
             host: "127.0.0.1", port: 0, threads: 2, maxBodyBytes: maxBodyBytes, idleTimeoutSeconds: idleTimeoutSeconds,
+            bodyTimeoutSeconds: bodyTimeoutSeconds,
             maxConnections: 100, shutdownGrace: shutdownGrace)
         let server = try HTTPServer(
             configuration: configuration, router: router, logger: Logger(label: "http", level: .info, sink: log),
