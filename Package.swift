@@ -10,6 +10,9 @@
 
 import PackageDescription
 
+/// C shims and tools are held to the same bar: every warning is an error.
+let strictC: [CSetting] = [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
+
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .treatAllWarnings(as: .error),
@@ -31,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
-        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"], cSettings: strictC),
 
         // MARK: Support
 
@@ -66,7 +69,7 @@ let package = Package(
 
         // MARK: Benchmarks and test support
 
-        .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"]),
+        .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"], cSettings: strictC),
         .target(
             name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
             swiftSettings: strict),
