@@ -63,7 +63,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
-            name: "PortvaktCLI", dependencies: ["PortvaktServer", "Configuration", "HTTPServer", "Storage"],
+            name: "PortvaktCLI",
+            dependencies: ["PortvaktServer", "Configuration", "HTTPServer", "Observability", "Storage"],
             swiftSettings: strict),
         .executableTarget(name: "portvakt", dependencies: ["PortvaktCLI"], swiftSettings: strict),
 

@@ -32,7 +32,7 @@ public final class HTTPServer: @unchecked Sendable {
             var options = portvakt_mhd_options(
                 bind_address: host, port: configuration.port, thread_pool_size: UInt32(max(1, configuration.threads)),
                 connection_timeout: UInt32(max(1, configuration.idleTimeoutSeconds)),
-                connection_limit: UInt32(configuration.maxConnections), connection_memory_limit: 64 * 1024,
+                connection_limit: UInt32(configuration.maxConnections), connection_memory_limit: 32 * 1024,
                 listen_backlog: 511)
             return portvakt_mhd_start(&options, mhdAccessHandler, context, mhdRequestCompleted, context)
         }

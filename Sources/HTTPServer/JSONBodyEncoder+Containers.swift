@@ -36,21 +36,23 @@ final class NodeEncoder: Encoder {
 
     /// Encodes one value, handling the Foundation types whose JSON form is fixed by the API.
     func encodeValue<T: Encodable>(_ value: T) throws {
-        node = try NodeEncoder.node(for: value, codingPath: codingPath)
+        node = try NodeEncoder.node(for: value, path: { codingPath })
     }
 
-    static func node<T: Encodable>(for value: T, codingPath: [any CodingKey]) throws -> JSONNode {
+    /// The node for `value`. The coding path is built only when needed (a nested encoder or an
+    /// error), since building it for every field is a large share of encoding time.
+    static func node<T: Encodable>(for value: T, path: () -> [any CodingKey]) throws -> JSONNode {
         switch value {
         case let string as String: return .string(string)
         case let bool as Bool: return .literal(Array((bool ? "true" : "false").utf8))
         case let int as Int: return JSONNode.number(int)
         case let int as Int64: return JSONNode.number(int)
-        case let double as Double: return try JSONNode.number(double, codingPath: codingPath)
+        case let double as Double: return try JSONNode.number(double, codingPath: path())
         case let date as Date: return .string(date.formatted(.iso8601))
         case let data as Data: return .string(data.base64EncodedString())
         case let url as URL: return .string(url.absoluteString)
         default:
-            let encoder = NodeEncoder(codingPath: codingPath)
+            let encoder = NodeEncoder(codingPath: path())
             try value.encode(to: encoder)
             return encoder.node ?? .object(JSONNode.ObjectBox())
         }
@@ -63,8 +65,24 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .literal(Array("null".utf8))) }
 
+    // The common field types get their own overloads: synthesized `Encodable` conformances call
+    // these directly, which skips the dynamic type checks of the generic path.
+    mutating func encode(_ value: String, forKey key: Key) throws { box.set(key.stringValue, .string(value)) }
+
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        box.set(key.stringValue, .literal(Array((value ? "true" : "false").utf8)))
+    }
+
+    mutating func encode(_ value: Int, forKey key: Key) throws { box.set(key.stringValue, JSONNode.number(value)) }
+
+    mutating func encode(_ value: Int64, forKey key: Key) throws { box.set(key.stringValue, JSONNode.number(value)) }
+
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        box.set(key.stringValue, try JSONNode.number(value, codingPath: codingPath + [key]))
+    }
+
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        box.set(key.stringValue, try NodeEncoder.node(for: value, codingPath: codingPath + [key]))
+        box.set(key.stringValue, try NodeEncoder.node(for: value, path: { codingPath + [key] }))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -96,7 +114,8 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { box.items.append(.literal(Array("null".utf8))) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        box.items.append(try NodeEncoder.node(for: value, codingPath: codingPath + [IndexKey(count)]))
+        let index = count
+        box.items.append(try NodeEncoder.node(for: value, path: { codingPath + [IndexKey(index)] }))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)

@@ -39,14 +39,11 @@ enum JSONNode {
     }
 
     final class ObjectBox {
+        /// Entries in the order they were set; a key set twice keeps its last value when written.
         var entries: [(key: String, value: JSONNode)] = []
 
         func set(_ key: String, _ value: JSONNode) {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
-                entries[index].value = value
-            } else {
-                entries.append((key, value))
-            }
+            entries.append((key, value))
         }
     }
 
@@ -65,12 +62,19 @@ enum JSONNode {
             output.append(UInt8(ascii: "]"))
         case .object(let box):
             output.append(UInt8(ascii: "{"))
-            let sorted = box.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            // A stable sort keeps equal keys in the order set, so the last of a run wins.
+            let sorted = box.entries.enumerated().sorted {
+                $0.element.key == $1.element.key
+                    ? $0.offset < $1.offset : $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8)
+            }
+            var first = true
             for (index, entry) in sorted.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONNode.writeString(entry.key, to: &output)
+                if index + 1 < sorted.count && sorted[index + 1].element.key == entry.element.key { continue }
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                JSONNode.writeString(entry.element.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                entry.value.write(to: &output)
+                entry.element.value.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -79,6 +83,11 @@ enum JSONNode {
     /// Writes a string literal, escaping what JSON requires (quotes, backslashes, control characters).
     static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: string.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -84,7 +84,7 @@ private func dispatch(
         remoteAddress: clientAddress(connection), id: core.nextRequestID())
     state.body = []
     let response = core.respond(to: request, elapsed: { state.elapsedSeconds })
-    return queue(response, on: connection)
+    return queue(response, on: connection, core: core)
 }
 
 private func answerTooLarge(
@@ -104,7 +104,6 @@ private func answerTooLarge(
     // The rest of the body is never read, so the connection cannot be reused.
     response.headers.set("Connection", "close")
     response.headers.set("X-Request-ID", request.id)
-    SecurityHeaders.apply(to: &response.headers, strictTransportSecurity: core.configuration.strictTransportSecurity)
     core.metrics.record(route: "unmatched", method: request.method.rawValue, status: 413, seconds: state.elapsedSeconds)
     core.logger.notice(
         "request body too large",
@@ -112,10 +111,10 @@ private func answerTooLarge(
             "http.request_id": .string(request.id), "http.limit_bytes": .int(limit),
             "client.address": .string(request.remoteAddress),
         ])
-    return queue(response, on: connection)
+    return queue(response, on: connection, core: core)
 }
 
-private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
+private func queue(_ response: HTTPResponse, on connection: OpaquePointer, core: ServerCore) -> MHD_Result {
     var body = response.body
     let handle = body.withUnsafeMutableBytes { bytes in
         MHD_create_response_from_buffer(bytes.count, bytes.baseAddress, .RESPMEM_MUST_COPY)
@@ -126,6 +125,8 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MH
     for (name, value) in response.headers where !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
         _ = MHD_add_response_header(handle, name, value)
     }
+    SecurityHeaders.add(
+        to: handle, headers: response.headers, strictTransportSecurity: core.configuration.strictTransportSecurity)
     return MHD_queue_response(connection, UInt32(response.status.code), handle)
 }
 

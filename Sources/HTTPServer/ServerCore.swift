@@ -53,7 +53,6 @@ final class ServerCore: Sendable {
         if draining.load(ordering: .relaxed) {
             response.headers.set("Connection", "close")
         }
-        SecurityHeaders.apply(to: &response.headers, strictTransportSecurity: configuration.strictTransportSecurity)
 
         let seconds = elapsed()
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)

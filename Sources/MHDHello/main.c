@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         .thread_pool_size = argc > 2 ? (unsigned int)atoi(argv[2]) : 2,
         .connection_timeout = 10,
         .connection_limit = 1000,
-        .connection_memory_limit = 64 * 1024,
+        .connection_memory_limit = 32 * 1024,
         .listen_backlog = 511,
     };
     struct MHD_Daemon *daemon = portvakt_mhd_start(&options, answer, NULL, NULL, NULL);

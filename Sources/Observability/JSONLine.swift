@@ -67,10 +67,10 @@ struct JSONLine {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    consuming func finish() -> String {
+    consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))
         bytes.append(UInt8(ascii: "\n"))
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     private mutating func appendDecimal(_ value: Int) {
@@ -87,6 +87,11 @@ struct JSONLine {
     /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
     private mutating func appendQuoted(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""):

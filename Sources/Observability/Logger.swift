@@ -27,7 +27,7 @@ public struct Logger: Sendable {
     ///   - clock: the source of record timestamps; injectable for tests.
     public init(
         label: String, level: LogLevel = .info, metadata: LogMetadata = [:],
-        sink: any LogSink = StandardErrorSink(), clock: @escaping @Sendable () -> WallTime = WallTime.now
+        sink: any LogSink = StandardErrorSink.shared, clock: @escaping @Sendable () -> WallTime = WallTime.now
     ) {
         self.label = label
         self.level = level
@@ -68,7 +68,11 @@ public struct Logger: Sendable {
             line.append(key: key, value: value)
         }
         sink.write(line: line.finish())
+        if level >= .notice { sink.flush() }
     }
+
+    /// Writes out any records the sink is holding back; call before the process exits.
+    public func flush() { sink.flush() }
 
     /// Writes a `trace` record.
     public func trace(_ message: StaticString, _ fields: LogFields = [:]) { log(.trace, message, fields) }
@@ -88,5 +92,6 @@ public struct Logger: Sendable {
 
 /// Drops every line.
 struct DiscardSink: LogSink {
-    func write(line: String) {}
+    func write(line: [UInt8]) {}
+    func flush() {}
 }

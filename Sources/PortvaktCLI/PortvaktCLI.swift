@@ -1,4 +1,5 @@
 import Configuration
+import Observability
 
 /// The `portvakt` command: dispatches to subcommands and turns errors into messages and exit
 /// codes. The executable only calls `run`.
@@ -9,6 +10,7 @@ public enum PortvaktCLI {
 
     /// Runs `portvakt` with `arguments` (program name first) and returns the exit code.
     public static func run(_ arguments: [String], console: Console = .standard) -> Int32 {
+        defer { StandardErrorSink.shared.flush() }
         let words = Array(arguments.dropFirst())
         guard let name = words.first else {
             console.error(overview)

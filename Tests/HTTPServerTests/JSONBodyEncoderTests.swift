@@ -92,3 +92,35 @@ extension JSONDecoder {
         return decoder
     }
 }
+
+@Suite("JSON body encoder, keys")
+struct JSONBodyEncoderKeyTests {
+    struct Twice: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode("first", forKey: .b)
+            try container.encode(1, forKey: .a)
+            try container.encode("second", forKey: .b)
+        }
+
+        enum Key: String, CodingKey {
+            case a
+            case b
+        }
+    }
+
+    @Test("a key encoded twice keeps its last value, like Foundation's encoder")
+    func lastValueWins() throws {
+        #expect(String(decoding: try JSONBodyEncoder().encode(Twice()), as: UTF8.self) == #"{"a":1,"b":"second"}"#)
+    }
+
+    @Test("a large dictionary encodes with sorted keys")
+    func largeDictionary() throws {
+        let dictionary = Dictionary(uniqueKeysWithValues: (0..<5000).map { ("lock-\($0)", $0) })
+        let encoded = try JSONBodyEncoder().encode(dictionary)
+        let decoded = try JSONDecoder().decode([String: Int].self, from: Data(encoded))
+        #expect(decoded == dictionary)
+        let text = String(decoding: encoded, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"lock-0":0,"lock-1":1,"lock-10":10,"#))
+    }
+}
