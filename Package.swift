@@ -36,6 +36,25 @@ let package = Package(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"], cSettings: strictC),
 
+        // MARK: Credential protocol and device cores
+
+        .target(name: "Crypto", dependencies: ["CSodium"], swiftSettings: strict),
+        .target(name: "PortvaktProtocol", swiftSettings: strict),
+        .target(name: "LockCore", dependencies: ["PortvaktProtocol"], swiftSettings: strict),
+        .target(name: "KeyCore", dependencies: ["PortvaktProtocol"], swiftSettings: strict),
+        .target(name: "ProtocolCrypto", dependencies: ["Crypto", "PortvaktProtocol"], swiftSettings: strict),
+        .target(
+            name: "CredentialIssuer", dependencies: ["PortvaktProtocol", "ProtocolCrypto", "Crypto"],
+            swiftSettings: strict),
+        .target(
+            name: "ProtocolTesting",
+            dependencies: ["PortvaktProtocol", "LockCore", "KeyCore", "ProtocolCrypto", "CredentialIssuer", "Crypto"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "portvakt-protocol-bench",
+            dependencies: ["ProtocolTesting", "LockCore", "KeyCore", "CredentialIssuer", "Crypto", "PortvaktProtocol"],
+            path: "Sources/ProtocolBench", swiftSettings: strict),
+
         // MARK: Support
 
         .target(name: "Observability", swiftSettings: strict),
@@ -88,6 +107,19 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PortvaktServerTests", dependencies: ["PortvaktServer", "PortvaktCLI", "PortvaktTesting"],
+            swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(
+            name: "PortvaktProtocolTests", dependencies: ["PortvaktProtocol", "ProtocolTesting", "CredentialIssuer"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "LockCoreTests", dependencies: ["LockCore", "KeyCore", "ProtocolTesting", "CredentialIssuer"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KeyCoreTests", dependencies: ["KeyCore", "LockCore", "ProtocolTesting", "CredentialIssuer"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CredentialIssuerTests", dependencies: ["CredentialIssuer", "ProtocolTesting"],
             swiftSettings: strict),
     ]
 )
