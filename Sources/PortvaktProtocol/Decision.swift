@@ -1,7 +1,7 @@
 /// The lock's verdict on a presentation, with the sealed events it hands to the key.
 public struct Decision: Equatable, Sendable {
     /// Length without the sealed batch.
-    public static let fixedLength = MessageHeader.length + 2 + FieldLength.lockID + ProtocolLimits.nonceLength + 18
+    public static let fixedLength = MessageHeader.length + 2 + FieldLength.lockID + ProtocolLimits.nonceLength + 26
 
     /// The version of the session.
     public var version: UInt8
@@ -17,13 +17,16 @@ public struct Decision: Equatable, Sendable {
     public var eventCounter: UInt64
     /// The lock's time floor after the decision.
     public var timeFloor: UInt64
+    /// The counter of the last event in ``sealedEvents``, which the key's receipt confirms; 0 when
+    /// none are handed over. In clear because the key cannot open the batch.
+    public var batchThrough: UInt64
     /// Lock events sealed to the issuer; empty when none are handed over.
     public var sealedEvents: [UInt8]
 
     /// A decision from its fields.
     public init(
         version: UInt8, opened: Bool, reason: ReasonCode, lockID: LockID, nonceEcho: [UInt8], eventCounter: UInt64,
-        timeFloor: UInt64, sealedEvents: [UInt8] = []
+        timeFloor: UInt64, batchThrough: UInt64 = 0, sealedEvents: [UInt8] = []
     ) {
         self.version = version
         self.opened = opened
@@ -32,6 +35,7 @@ public struct Decision: Equatable, Sendable {
         self.nonceEcho = nonceEcho
         self.eventCounter = eventCounter
         self.timeFloor = timeFloor
+        self.batchThrough = batchThrough
         self.sealedEvents = sealedEvents
     }
 
@@ -45,6 +49,7 @@ public struct Decision: Equatable, Sendable {
         writer.raw(nonceEcho)
         writer.u64(eventCounter)
         writer.u64(timeFloor)
+        writer.u64(batchThrough)
         writer.u16(UInt16(sealedEvents.count))
         writer.raw(sealedEvents)
         return writer.bytes
@@ -61,12 +66,14 @@ public struct Decision: Equatable, Sendable {
         let nonce = try reader.raw(ProtocolLimits.nonceLength)
         let counter = try reader.u64()
         let floor = try reader.u64()
+        let through = try reader.u64()
         let length = Int(try reader.u16())
         guard length <= ProtocolLimits.maxSealedBatchLength else { throw .overLimit(.batchLength) }
+        guard (length == 0) == (through == 0) else { throw .invalidField(.batchLength) }
         let sealed = try reader.raw(length)
         try reader.finish()
         return Decision(
             version: version, opened: opened == 1, reason: reason, lockID: lockID, nonceEcho: nonce,
-            eventCounter: counter, timeFloor: floor, sealedEvents: sealed)
+            eventCounter: counter, timeFloor: floor, batchThrough: through, sealedEvents: sealed)
     }
 }
