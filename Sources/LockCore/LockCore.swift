@@ -14,7 +14,8 @@ public struct LockCore<
     public let configuration: LockConfiguration
     /// The persistent state, readable for diagnostics and tests.
     public internal(set) var store: Store
-    let crypto: Crypto
+    /// The injected crypto services, visible so that callers can inspect a counting wrapper.
+    public let crypto: Crypto
     var random: Random
     let clock: Clock
     var session: Session?
