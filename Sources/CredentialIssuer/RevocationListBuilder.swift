@@ -42,6 +42,15 @@ public struct RevocationListBuilder: Sendable {
         entries[keyID] = nil
     }
 
+    /// Refuses every credential of this issuer issued before `time`: the emergency lever after a
+    /// suspected leak, and what ``build(now:)`` does by itself when the list is full. Entries
+    /// blocked before the cut-off are dropped, since the cut-off covers them.
+    public mutating func refuseCredentials(issuedBefore time: UInt64) {
+        guard time > credentialsIssuedBefore else { return }
+        credentialsIssuedBefore = time
+        entries = entries.filter { $0.value.revokedAt >= time }
+    }
+
     /// The number of live entries.
     public var count: Int { entries.count }
 
@@ -49,10 +58,7 @@ public struct RevocationListBuilder: Sendable {
     /// when still over capacity, compacting with a new cut-off.
     public mutating func build(now: UInt64) -> RevocationList {
         entries = entries.filter { $0.value.expiresAt >= now }
-        if entries.count > capacity {
-            credentialsIssuedBefore = now
-            entries.removeAll()
-        }
+        if entries.count > capacity { refuseCredentials(issuedBefore: now + 1) }
         version += 1
         var list = RevocationList(
             issuerID: signingKey.issuerID, issuerKeyID: signingKey.keyID, version: version, issuedAt: now,

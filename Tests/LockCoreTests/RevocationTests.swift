@@ -87,7 +87,7 @@ struct RevocationTests {
         for byte in UInt8(1)...4 { builder.block(KeyID([UInt8](repeating: byte, count: 16))!, at: Scenario.start + 60) }
         let list = builder.build(now: Scenario.start + 60)
         #expect(list.entries.isEmpty)
-        #expect(list.credentialsIssuedBefore == Scenario.start + 60)
+        #expect(list.credentialsIssuedBefore == Scenario.start + 61)
 
         _ = scenario.lock.challenge()
         #expect(scenario.lock.installRevocationList(RevocationUpdate.encode(list)) == .granted)
