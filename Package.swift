@@ -110,7 +110,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(
-            name: "PortvaktProtocolTests", dependencies: ["PortvaktProtocol", "ProtocolTesting", "CredentialIssuer"],
+            name: "PortvaktProtocolTests",
+            dependencies: [
+                "PortvaktProtocol", "ProtocolTesting", "CredentialIssuer", "LockCore", "KeyCore", "ProtocolCrypto", "Crypto",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "LockCoreTests", dependencies: ["LockCore", "KeyCore", "ProtocolTesting", "CredentialIssuer"],
