@@ -112,7 +112,8 @@ let package = Package(
         .testTarget(
             name: "PortvaktProtocolTests",
             dependencies: [
-                "PortvaktProtocol", "ProtocolTesting", "CredentialIssuer", "LockCore", "KeyCore", "ProtocolCrypto", "Crypto",
+                "PortvaktProtocol", "ProtocolTesting", "CredentialIssuer", "LockCore", "KeyCore", "ProtocolCrypto",
+                "Crypto",
             ],
             swiftSettings: strict),
         .testTarget(
