@@ -11,7 +11,7 @@ public typealias TestLock = LockCore<CountingCrypto, SeededRandom, TestClock, In
 public typealias TestKey = KeyCore<SodiumProtocolCrypto, SodiumSigner, TestClock, InMemoryKeyStore>
 
 /// A small world of deterministic issuer, keys and locks, built from fixed seeds.
-public struct DoorFixture {
+public struct DoorFixture: Sendable {
     /// A fixed moment: Monday 2025-03-03 08:00:00 UTC.
     public static let monday0800: UInt64 = 1_740_988_800
 
