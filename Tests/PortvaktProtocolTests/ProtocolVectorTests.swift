@@ -48,6 +48,29 @@ struct ProtocolVectorTests {
         #expect(try leaves.map { try Permission.decode($0).encoded } == leaves)
     }
 
+    @Test("the stored activation, sync messages and key event decode, verify and re-encode to the same bytes")
+    func syncVerifies() throws {
+        let file = try stored()
+        let activation = try Activation.decode(hex(file.activation))
+        #expect(activation.encoded == hex(file.activation))
+        #expect(activation.credential.encoded == hex(file.credential))
+        #expect(activation.permissions.map { $0.encoded } == file.permissions.map(hex))
+
+        let report = try SyncReport.decode(hex(file.syncReport))
+        #expect(report.encoded == hex(file.syncReport))
+        #expect(report.batteryPercent == 64)
+        #expect(
+            Ed25519.verify(
+                signature: report.signature, message: report.transcript(hello: hex(file.syncHello)),
+                publicKey: hex(file.keyPublicKey)))
+        let ack = try EventAck.decode(hex(file.eventAck))
+        #expect(ack.encoded == hex(file.eventAck))
+        #expect(
+            Ed25519.verify(signature: ack.signature, message: ack.signedMessage, publicKey: hex(file.issuerPublicKey)))
+        #expect(ack.nonceEcho == (try SyncHello.decode(hex(file.syncHello))).nonce)
+        #expect(try KeyEvent.decode(hex(file.keyEventPlaintext)).encoded == hex(file.keyEventPlaintext))
+    }
+
     @Test("the stored revocation list decodes and verifies")
     func revocationVerifies() throws {
         let file = try stored()

@@ -48,6 +48,11 @@ struct ProtocolVectors: Codable, Equatable {
     var doors: [DoorCase]
     var eventBatchPlaintext: String
     var eventChainHead: String
+    var activation: String
+    var syncHello: String
+    var syncReport: String
+    var eventAck: String
+    var keyEventPlaintext: String
 }
 
 extension ProtocolVectors {
@@ -126,6 +131,16 @@ extension ProtocolVectors {
             store = lock.store
         }
 
+        let hello = SyncHello(nonce: [UInt8](repeating: 0x5A, count: 32), stationTime: inputs.validUntil + 600)
+        let reportKeyClock = TestClock(now: inputs.validUntil + 590)
+        var reportingKey = TestKey(
+            configuration: .init(trustAnchors: [issuerKey.trustAnchor()]), crypto: crypto,
+            signer: SodiumSigner(keyPrivate), clock: reportKeyClock, store: InMemoryKeyStore())
+        let report = try reportingKey.report(
+            hello: hello.encoded, battery: BatteryReading(percent: 64, millivolts: 3_850))
+        let intake = EventIntake(sealingKey: sealing, signingKey: issuerKey)
+        let keyEvent = KeyEvent(
+            counter: 1, time: inputs.issuedAt + 1_800, kind: .passage, reason: .granted, detail: 1, lockID: lockID)
         let events = store.events.map(\.event)
         let batch = EventBatch(
             lockID: lockID, previousChainHash: [UInt8](repeating: 0, count: 32), lostCount: 0, events: events)
@@ -139,6 +154,11 @@ extension ProtocolVectors {
             permissions: issued.permissions.map { hexString($0.encoded) },
             permissionRoot: hexString(issued.credential.permissionRoot),
             credential: hexString(issued.credential.encoded), revocationList: hexString(list.encoded), doors: doors,
-            eventBatchPlaintext: hexString(batch.encoded), eventChainHead: hexString(store.state.chainHead))
+            eventBatchPlaintext: hexString(batch.encoded), eventChainHead: hexString(store.state.chainHead),
+            activation: hexString(issued.activation(eventRecipient: sealing.publicKey, revocationLists: [list])),
+            syncHello: hexString(hello.encoded), syncReport: hexString(report),
+            eventAck: hexString(
+                intake.acknowledge(keyID: crypto.keyID(for: keyPrivate.publicKey), through: 0, hello: hello)),
+            keyEventPlaintext: hexString(keyEvent.encoded))
     }
 }
