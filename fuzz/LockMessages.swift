@@ -19,7 +19,8 @@ private func withConsistentProof(_ bytes: [UInt8], forThisLock: Bool) -> [UInt8]
     presentation.credential.permissionCount = 1
     presentation.leafIndex = 0
     presentation.proof = []
-    presentation.credential.permissionRoot = MerkleTree.leafHash(presentation.permission.encoded, hasher: PermissiveCrypto())
+    presentation.credential.permissionRoot = MerkleTree.leafHash(
+        presentation.permission.encoded, hasher: PermissiveCrypto())
     return presentation.encoded
 }
 

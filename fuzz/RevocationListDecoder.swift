@@ -6,6 +6,8 @@ import PortvaktProtocol
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = input(data, size)
     if let list = try? RevocationList.decode(bytes) { requireCanonical(bytes, list.encoded) }
-    if let list = try? RevocationUpdate.decode(bytes) { requireCanonical(bytes, RevocationUpdate.encode(list, version: bytes[2])) }
+    if let list = try? RevocationUpdate.decode(bytes) {
+        requireCanonical(bytes, RevocationUpdate.encode(list, version: bytes[2]))
+    }
     return 0
 }

@@ -33,7 +33,7 @@ extension LockCore {
 
         let batch = EventBatch(
             lockID: configuration.lockID, previousChainHash: first.chainBefore,
-            lostCount: store.state.lostUndelivered, events: pending.map(\.event))
+            lostCount: store.state.lostUndelivered, events: pending.map { $0.event })
         guard let sealed = crypto.seal(batch.encoded, to: configuration.eventRecipient) else { return [] }
         session?.handedThrough = last.event.counter
         return sealed
