@@ -5,6 +5,9 @@ public struct LockConfiguration: Sendable {
     /// The lock's identity.
     public var lockID: LockID
     /// Issuer keys the lock trusts, at most ``ProtocolLimits/maxTrustAnchors``.
+    // Known limitation: anchors are installed at commissioning only; version 1 has no signed in-band
+    // anchor update, so an issuer key rotation relies on the next key having been installed in
+    // advance (within the eight slots) or on a visit by an installer.
     public var trustAnchors: [TrustAnchor]
     /// The issuer's X25519 key that event batches are sealed to.
     public var eventRecipient: [UInt8]

@@ -76,6 +76,9 @@ extension LockCore {
         // A lock with a clock trusts it (never below the floor); one without uses the key's time,
         // which may not lie before the floor. Either way the floor alone already rules out any
         // credential that ended before a signed time the lock has seen.
+        // Known limitation: a lock without a clock evaluates schedules at the key's claimed time, so
+        // a key with compromised firmware may pick any time inside its own shift-long credential
+        // that is not before the lock's floor.
         let now: UInt64
         if let clockTime = clock.unixTime() {
             now = max(clockTime, floor)
@@ -101,6 +104,8 @@ extension LockCore {
         return nil
     }
 
+    // Known limitation: unauthenticated refusals (no challenge, malformed) are logged too, so someone
+    // in radio range can fill the log; undelivered events then overflow into a recorded gap.
     /// Logs the decision, prepares the event hand-off for an authenticated key, and builds the reply.
     mutating func record(
         _ reason: ReasonCode, nonce: [UInt8], keyID: KeyID = .none, issuerID: UInt32 = 0

@@ -24,6 +24,9 @@ extension LockCore {
         return event.counter
     }
 
+    // Known limitation: a lock holds no secret, so it cannot sign its batches; the server checks
+    // counters and the hash chain against what it already holds, but cannot prove a batch came from
+    // the lock rather than from someone who read the chain head out of the lock's flash.
     /// Seals the oldest undelivered events (at most ``ProtocolLimits/maxEventsPerBatch``) to the
     /// issuer, and remembers how far the batch reaches so a receipt can confirm it.
     mutating func sealPendingEvents() -> [UInt8] {

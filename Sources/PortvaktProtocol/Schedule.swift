@@ -3,6 +3,8 @@ public enum Schedule: Equatable, Sendable {
     /// Any time the credential is valid.
     case always
     /// Recurring weekly slots in the local time given by the credential's UTC offset.
+    // Known limitation: one UTC offset per credential; if a daylight-saving change falls inside a
+    // shift, weekly slots are an hour off for the rest of that shift (the next sync corrects it).
     case weekly([WeeklySlot])
     /// One absolute window in Unix seconds, for a single planned visit.
     case visit(notBefore: UInt64, notAfter: UInt64)
