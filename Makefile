@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each script also works on its own.
-.PHONY: demo test bench bench-http format lint
+.PHONY: demo test bench bench-http bench-protocol fuzz fuzz-short check-embedded format lint
 
 demo:
 	scripts/demo
@@ -7,10 +7,22 @@ demo:
 test:
 	scripts/test
 
-bench: bench-http
+bench: bench-http bench-protocol
 
 bench-http:
 	scripts/bench-http
+
+bench-protocol:
+	scripts/bench-protocol
+
+fuzz:
+	scripts/fuzz 60
+
+fuzz-short:
+	scripts/fuzz 20
+
+check-embedded:
+	scripts/check-embedded
 
 format:
 	swift-format format --in-place --recursive Package.swift Sources Tests
