@@ -58,7 +58,8 @@ row("raw libsodium BLAKE2b-256 (65 B)", rawHash)
 row("lock decision, 4,000 permissions", decideOnly)
 row("lock decision + sealing event hand-off", decideWithHandoff)
 for (count, stats) in issuance {
-    row("credential build + sign, \(count) permissions", stats)
+    let label = count == 1 ? "1 permission" : count == 4_000 ? "4,000 permissions" : "\(count) permissions"
+    row("credential build + sign, " + label, stats)
 }
 print("")
 print("Lock work per decision (4,000-permission credential, counted through the injected crypto)")
