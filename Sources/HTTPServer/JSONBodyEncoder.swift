@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 
 /// Encodes `Encodable` values as compact JSON with keys sorted, straight into bytes.
 ///
@@ -52,7 +53,7 @@ enum JSONNode {
         case .literal(let bytes):
             output.append(contentsOf: bytes)
         case .string(let string):
-            JSONNode.writeString(string, to: &output)
+            JSONString.append(string, to: &output)
         case .array(let box):
             output.append(UInt8(ascii: "["))
             for (index, item) in box.items.enumerated() {
@@ -72,41 +73,12 @@ enum JSONNode {
                 if index + 1 < sorted.count && sorted[index + 1].element.key == entry.element.key { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                JSONNode.writeString(entry.element.key, to: &output)
+                JSONString.append(entry.element.key, to: &output)
                 output.append(UInt8(ascii: ":"))
                 entry.element.value.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Writes a string literal, escaping what JSON requires (quotes, backslashes, control characters).
-    static func writeString(_ string: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: string.utf8)
-            output.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: Array("\\u00".utf8))
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            default:
-                output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
     }
 
     static func number<T: BinaryInteger>(_ value: T) -> JSONNode { .literal(Array(String(value).utf8)) }
