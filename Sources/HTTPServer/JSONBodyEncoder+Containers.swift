@@ -42,20 +42,20 @@ final class NodeEncoder: Encoder {
     /// The node for `value`. The coding path is built only when needed (a nested encoder or an
     /// error), since building it for every field is a large share of encoding time.
     static func node<T: Encodable>(for value: T, path: () -> [any CodingKey]) throws -> JSONNode {
-        switch value {
-        case let string as String: return .string(string)
-        case let bool as Bool: return .literal(Array((bool ? "true" : "false").utf8))
-        case let int as Int: return JSONNode.number(int)
-        case let int as Int64: return JSONNode.number(int)
-        case let double as Double: return try JSONNode.number(double, codingPath: path())
-        case let date as Date: return .string(date.formatted(.iso8601))
-        case let data as Data: return .string(data.base64EncodedString())
-        case let url as URL: return .string(url.absoluteString)
-        default:
-            let encoder = NodeEncoder(codingPath: path())
-            try value.encode(to: encoder)
-            return encoder.node ?? .object(JSONNode.ObjectBox())
-        }
+        // Comparing metatypes is cheap; a failed `as?` cast per candidate type is not, and most
+        // values are structs that match none of them.
+        let type = T.self
+        if type == String.self { return .string(value as! String) }
+        if type == Int.self { return JSONNode.number(value as! Int) }
+        if type == Bool.self { return .literal(Array((value as! Bool ? "true" : "false").utf8)) }
+        if type == Int64.self { return JSONNode.number(value as! Int64) }
+        if type == Double.self { return try JSONNode.number(value as! Double, codingPath: path()) }
+        if type == Date.self { return .string((value as! Date).formatted(.iso8601)) }
+        if type == Data.self { return .string((value as! Data).base64EncodedString()) }
+        if type == URL.self { return .string((value as! URL).absoluteString) }
+        let encoder = NodeEncoder(codingPath: path())
+        try value.encode(to: encoder)
+        return encoder.node ?? .object(JSONNode.ObjectBox())
     }
 }
 
