@@ -75,10 +75,16 @@ let package = Package(
 
         // MARK: Application
 
+        // MARK: Authorization system
+
+        .target(name: "Accounts", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
+
         .target(
             name: "PortvaktServer",
             dependencies: [
                 "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration", "Observability",
+                "Accounts", "Audit",
             ],
             swiftSettings: strict),
         .target(
@@ -125,5 +131,10 @@ let package = Package(
         .testTarget(
             name: "CredentialIssuerTests", dependencies: ["CredentialIssuer", "ProtocolTesting"],
             swiftSettings: strict),
+        .testTarget(
+            name: "AccountsTests", dependencies: ["Accounts", "PortvaktServer", "PortvaktTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AuditTests", dependencies: ["Audit", "PortvaktServer", "PortvaktTesting"], swiftSettings: strict),
     ]
 )
