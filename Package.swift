@@ -89,7 +89,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PortvaktCLI",
-            dependencies: ["PortvaktServer", "Configuration", "HTTPServer", "Observability", "Storage"],
+            dependencies: ["PortvaktServer", "Accounts", "Configuration", "HTTPServer", "Observability", "Storage"],
             swiftSettings: strict),
         .executableTarget(name: "portvakt", dependencies: ["PortvaktCLI"], swiftSettings: strict),
 
@@ -112,7 +112,8 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "PortvaktTesting", "Observability"],
             swiftSettings: strict),
         .testTarget(
-            name: "PortvaktServerTests", dependencies: ["PortvaktServer", "PortvaktCLI", "PortvaktTesting"],
+            name: "PortvaktServerTests",
+            dependencies: ["PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "SQLiteStorage"],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(

@@ -24,23 +24,32 @@ public struct TokenStore: Sendable {
     public func create(
         organisationID: String, role: Role, name: String, lifetime: Duration, now: Int64
     ) throws -> IssuedToken {
+        try database.write { connection in
+            try create(
+                organisationID: organisationID, role: role, name: name, lifetime: lifetime, now: now, in: connection)
+        }
+    }
+
+    /// Creates a token inside the caller's transaction, so that an audit record can commit with it.
+    public func create(
+        organisationID: String, role: Role, name: String, lifetime: Duration, now: Int64,
+        in connection: any SQLConnection
+    ) throws -> IssuedToken {
         guard lifetime > .zero, lifetime <= TokenStore.maximumLifetime else { throw TokenError.invalidLifetime }
         let id = RandomBytes.generate(12).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         let secret = RandomBytes.generate(32)
         let token = APIToken(
             id: id, organisationID: organisationID, role: role, name: name, createdAt: now,
             expiresAt: now + Int64(lifetime.components.seconds) * 1000, revokedAt: nil)
-        try database.write { connection in
-            try connection.execute(
-                """
-                INSERT INTO api_tokens (id, organisation_id, role, name, secret_hash, created_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """,
-                [
-                    .text(id), .text(organisationID), .text(role.rawValue), .text(name), .blob(Blake2b.hash(secret)),
-                    .integer(now), .integer(token.expiresAt),
-                ])
-        }
+        try connection.execute(
+            """
+            INSERT INTO api_tokens (id, organisation_id, role, name, secret_hash, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """,
+            [
+                .text(id), .text(organisationID), .text(role.rawValue), .text(name), .blob(Blake2b.hash(secret)),
+                .integer(now), .integer(token.expiresAt),
+            ])
         return IssuedToken(token: token, bearer: "pvt_\(id)_\(Data(secret).base64URLEncoded)")
     }
 
@@ -69,19 +78,26 @@ public struct TokenStore: Sendable {
     }
 
     /// Revokes a token at once. Revoking twice keeps the first time.
-    /// - Returns: whether a token with this identifier exists in `organisationID`'s scope.
+    /// - Parameter organisationID: the caller's organisation, or `nil` for the central unit.
+    /// - Returns: the token as it is after revocation, or `nil` when no token with this
+    ///   identifier exists in the caller's scope.
     @discardableResult
-    public func revoke(id: String, organisationID: String?, now: Int64) throws -> Bool {
-        try database.write { connection in
-            let scope = organisationID.map { SQLValue.text($0) } ?? .null
-            let rows = try connection.execute(
-                """
-                UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2)
-                WHERE id = $1 AND (CAST($3 AS TEXT) IS NULL OR organisation_id = $3)
-                RETURNING id
-                """, [.text(id), .integer(now), scope])
-            return !rows.isEmpty
+    public func revoke(id: String, organisationID: String?, now: Int64) throws -> APIToken? {
+        try database.write { connection in try revoke(id: id, organisationID: organisationID, now: now, in: connection)
         }
+    }
+
+    /// Revokes a token inside the caller's transaction.
+    public func revoke(id: String, organisationID: String?, now: Int64, in connection: any SQLConnection) throws
+        -> APIToken?
+    {
+        try connection.execute(
+            """
+            UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2)
+            WHERE id = $1 AND (CAST($3 AS TEXT) IS NULL OR organisation_id = $3)
+            RETURNING \(TokenStore.columns)
+            """, [.text(id), .integer(now), .text(organisationID)]
+        ).first.map(TokenStore.token)
     }
 
     /// The tokens of one organisation, newest first; secrets are never returned.
@@ -89,17 +105,21 @@ public struct TokenStore: Sendable {
         try database.read { connection in
             try connection.execute(
                 """
-                SELECT id, organisation_id, role, name, created_at, expires_at, revoked_at FROM api_tokens
+                SELECT \(TokenStore.columns) FROM api_tokens
                 WHERE organisation_id = $1 ORDER BY created_at DESC, id
                 """, [.text(organisationID)]
-            ).map { row in
-                APIToken(
-                    id: try row.text("id"), organisationID: try row.text("organisation_id"),
-                    role: Role(rawValue: try row.text("role")) ?? .auditor, name: try row.text("name"),
-                    createdAt: try row.integer("created_at"), expiresAt: try row.integer("expires_at"),
-                    revokedAt: try row.optionalInteger("revoked_at"))
-            }
+            ).map(TokenStore.token)
         }
+    }
+
+    private static let columns = "id, organisation_id, role, name, created_at, expires_at, revoked_at"
+
+    private static func token(_ row: SQLRow) throws -> APIToken {
+        APIToken(
+            id: try row.text("id"), organisationID: try row.text("organisation_id"),
+            role: Role(rawValue: try row.text("role")) ?? .auditor, name: try row.text("name"),
+            createdAt: try row.integer("created_at"), expiresAt: try row.integer("expires_at"),
+            revokedAt: try row.optionalInteger("revoked_at"))
     }
 }
 

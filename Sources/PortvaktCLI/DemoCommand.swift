@@ -1,3 +1,4 @@
+import Accounts
 import HTTPServer
 import Observability
 import PortvaktServer
@@ -28,6 +29,17 @@ enum DemoCommand: Command {
         let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
         try app.prepareDatabase()
         let added = try DemoData.seed(database)
+        let now = WallTime.now().millisecondsSinceEpoch
+        let tokens = try [
+            ("central administrator", "org-central", Role.centralAdministrator),
+            ("provider administrator", "org-norr", Role.providerAdministrator),
+            ("planner", "org-norr", Role.planner),
+        ].map { label, organisation, role in
+            let issued = try BootstrapTokens.create(
+                organisationID: organisation, role: role, name: "demo \(label)", days: 1, database: database, now: now,
+                actor: "demo")
+            return "  \(label) (\(organisation)):".padding(toLength: 44, withPad: " ", startingAt: 0) + issued.bearer
+        }
 
         let server: HTTPServer
         do {
@@ -48,8 +60,11 @@ enum DemoCommand: Command {
               metrics:     \(address)metrics
               data:        \(sqliteDirectory(configuration)) (\(added) demo records added, \(DemoData.organisations.count) organisations)
 
-            Sign-in: this release has no signed-in pages yet, so there are no demo credentials to use;
-            the addresses above need none.
+            Demo API tokens, valid for one day (send as 'Authorization: Bearer <token>'):
+            \(tokens.joined(separator: "\n"))
+
+            Try: curl -H 'Authorization: Bearer <token>' \(address)api/v1/tokens
+            Browser sign-in with a security key is not part of this release yet.
 
             Stop with Ctrl-C.
             """)

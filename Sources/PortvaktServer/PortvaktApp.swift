@@ -1,3 +1,4 @@
+import Accounts
 import HTTPServer
 import Observability
 import Storage
@@ -11,12 +12,18 @@ public final class PortvaktApp: Sendable {
     /// The process's metrics.
     public let metrics: MetricsRegistry
     private let logger: Logger
+    /// The time source for token expiry and audit records, milliseconds since the Unix epoch.
+    private let now: @Sendable () -> Int64
 
     /// Assembles the application around an open database.
-    public init(configuration: ServerConfiguration, database: any Database, logger: Logger) {
+    public init(
+        configuration: ServerConfiguration, database: any Database, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch }
+    ) {
         self.configuration = configuration
         self.database = database
         self.logger = logger
+        self.now = now
         self.metrics = MetricsRegistry()
         registerDatabaseMetrics()
     }
@@ -32,7 +39,11 @@ public final class PortvaktApp: Sendable {
         var router = Router()
         OperationsRoutes(database: database, metrics: metrics).register(in: &router)
         InfoRoutes().register(in: &router)
-        return router
+        var api = APIRouter(
+            router: router, authenticator: Authenticator(tokens: TokenStore(database: database), now: now))
+        TokenRoutes(database: database, now: now).register(in: &api)
+        AuditRoutes(database: database).register(in: &api)
+        return api.router
     }
 
     /// Starts listening; the returned server runs until shut down.

@@ -104,11 +104,12 @@ struct TokenStoreTests {
             let store = try prepared(test)
             let issued = try store.create(
                 organisationID: "org-norr", role: .planner, name: "x", lifetime: .seconds(3600), now: now)
-            #expect(try !store.revoke(id: issued.token.id, organisationID: "org-soder", now: now))
+            #expect(try store.revoke(id: issued.token.id, organisationID: "org-soder", now: now) == nil)
             _ = try store.authenticate(bearer: issued.bearer, now: now)
-            #expect(try store.revoke(id: issued.token.id, organisationID: "org-norr", now: now + 5))
+            #expect(
+                try store.revoke(id: issued.token.id, organisationID: "org-norr", now: now + 5)?.revokedAt == now + 5)
             #expect(throws: AuthenticationError.revoked) { try store.authenticate(bearer: issued.bearer, now: now + 6) }
-            #expect(try store.revoke(id: issued.token.id, organisationID: nil, now: now + 10))
+            #expect(try store.revoke(id: issued.token.id, organisationID: nil, now: now + 10)?.revokedAt == now + 5)
             #expect(try store.list(organisationID: "org-norr").first?.revokedAt == now + 5)
         }
     }

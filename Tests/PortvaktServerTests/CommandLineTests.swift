@@ -1,5 +1,10 @@
+import Accounts
+import Audit
 import Foundation
 import PortvaktCLI
+import PortvaktServer
+import SQLiteStorage
+import Storage
 import Synchronization
 import Testing
 
@@ -46,7 +51,7 @@ struct CommandLineTests {
         #expect(result.err.contains("--port needs a value"))
     }
 
-    @Test("every command has --help", arguments: ["serve", "migrate", "demo", "config", "version"])
+    @Test("every command has --help", arguments: ["serve", "migrate", "demo", "token", "config", "version"])
     func help(command: String) {
         let result = run(command, "--help")
         #expect(result.code == 0)
@@ -87,6 +92,35 @@ struct CommandLineTests {
         #expect(second.out == "schema is up to date\n")
         let status = run("migrate", "--status", "--data-dir", directory, "--log-level", "error")
         #expect(status.out.contains("1\tapplied\torganisations"))
+    }
+
+    @Test("token create prints a bearer that the server accepts, and refuses a role that does not fit")
+    func tokenCreate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portvakt-cli-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try SQLiteDatabase(path: directory + "/" + DatabaseFactory.sqliteFileName)
+        try Migrator(migrations: Schema.migrations).migrate(database)
+        try DemoData.seed(database)
+
+        let created = run(
+            "token", "create", "--organisation", "org-norr", "--role", "planner", "--name", "routes", "--days", "7",
+            "--data-dir", directory, "--log-level", "error")
+        #expect(created.code == 0)
+        let bearer = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let principal = try TokenStore(database: database).authenticate(
+            bearer: bearer, now: Int64(Date().timeIntervalSince1970 * 1000))
+        #expect(principal.organisationID == "org-norr")
+        #expect(principal.role == .planner)
+        #expect(try AuditTrail().entries(in: database).last?.action == "api_token.create")
+        database.close()
+
+        let misfit = run(
+            "token", "create", "--organisation", "org-norr", "--role", "central_administrator", "--name", "x",
+            "--data-dir", directory, "--log-level", "error")
+        #expect(misfit.code == 1)
+        #expect(misfit.err.contains("does not belong to a provider organisation"))
+        #expect(run("token", "create", "--organisation", "org-norr", "--role", "king", "--name", "x").code == 64)
     }
 
     @Test("serve on a port that is taken fails with a message, not a crash")
