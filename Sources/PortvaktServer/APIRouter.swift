@@ -19,18 +19,57 @@ struct APIRouter {
 
     private(set) var router: Router
     private(set) var routes: [Route] = []
+    /// The OpenAPI document, built from the same registrations.
+    private(set) var document: OpenAPIDocument
     let authenticator: Authenticator
 
-    init(router: Router, authenticator: Authenticator) {
+    init(router: Router, document: OpenAPIDocument, authenticator: Authenticator) {
         self.router = router
+        self.document = document
         self.authenticator = authenticator
+    }
+
+    /// Names a schema that operations refer to.
+    mutating func define(_ name: String, _ schema: JSONSchema) {
+        document.define(name, schema)
+    }
+
+    /// Adds a route that needs no token (health, version, the API description).
+    mutating func addPublic(
+        _ method: HTTPMethod, _ pattern: String, summary: String, _ operation: OpenAPIOperation,
+        handler: @escaping HTTPHandler
+    ) {
+        document.add(method, pattern, summary: summary, operation)
+        router.add(method, pattern, summary: summary, handler: handler)
+    }
+
+    /// Adds a route outside the JSON API (the landing page, metrics) that the document leaves out.
+    mutating func addUndocumented(
+        _ method: HTTPMethod, _ pattern: String, summary: String, handler: @escaping HTTPHandler
+    ) {
+        router.add(method, pattern, summary: summary, handler: handler)
+    }
+
+    /// Serves the OpenAPI document built so far at `pattern`; call after every other route.
+    mutating func addDocument(at pattern: String) throws {
+        document.add(
+            .get, pattern, summary: "This API's OpenAPI 3.1 description",
+            OpenAPIOperation(
+                tag: "operations", id: "openAPIDocument", success: (.ok, .object([:], required: [], additional: true)),
+                authenticated: false))
+        let body = try document.encoded()
+        router.add(.get, pattern, summary: "This API's OpenAPI 3.1 description") { _ in
+            HTTPResponse(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: body)
+        }
     }
 
     /// Adds a route callable by principals in `roles`; others get 403, unauthenticated callers 401.
     mutating func add(
-        _ method: HTTPMethod, _ pattern: String, summary: String, roles: Set<Role>, handler: @escaping Handler
+        _ method: HTTPMethod, _ pattern: String, summary: String, roles: Set<Role>, _ operation: OpenAPIOperation,
+        handler: @escaping Handler
     ) {
         routes.append(Route(method: method, pattern: pattern, summary: summary, roles: roles))
+        document.add(method, pattern, summary: summary, operation)
         let authenticator = self.authenticator
         router.add(method, pattern, summary: summary) { request in
             let principal = try authenticator.principal(for: request)

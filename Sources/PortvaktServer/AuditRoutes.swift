@@ -38,8 +38,34 @@ struct AuditRoutes {
     static let readers: Set<Role> = [.centralAdministrator, .providerAdministrator, .auditor]
 
     func register(in api: inout APIRouter) {
+        api.define(
+            "AuditEntry",
+            .object(
+                [
+                    "sequence": .integer(minimum: 1), "at": .integer(), "actorID": .string(),
+                    "actorOrganisationID": .string(), "organisationID": .string(), "action": .string(),
+                    "objectType": .string(), "objectID": .string(), "before": .string(), "after": .string(),
+                    "hash": .string(pattern: "^[0-9a-f]{64}$"),
+                ],
+                required: [
+                    "sequence", "at", "actorID", "actorOrganisationID", "organisationID", "action", "objectType",
+                    "objectID", "hash",
+                ]))
         let database = self.database
-        api.add(.get, "/api/v1/audit", summary: "Read the audit trail", roles: Self.readers) { request, principal in
+        api.add(
+            .get, "/api/v1/audit", summary: "Read the audit trail", roles: Self.readers,
+            OpenAPIOperation(
+                tag: "audit", id: "listAuditEntries",
+                query: [
+                    .init(
+                        "after", .integer(minimum: 0), "return entries after this sequence number (the `next` cursor)"),
+                    .init("limit", .integer(minimum: 1, maximum: 500), "entries per page, 100 by default"),
+                ],
+                success: (
+                    .ok,
+                    .object(["items": .array(.reference("AuditEntry")), "next": .string()], required: ["items"])
+                ))
+        ) { request, principal in
             let after = try Self.integer(request.query["after"], name: "after", range: 0...Int64.max) ?? 0
             let limit = try Self.integer(request.query["limit"], name: "limit", range: 1...500) ?? 100
             let scope = principal.isCentral ? nil : principal.organisationID
@@ -57,7 +83,14 @@ struct AuditRoutes {
         }
         api.add(
             .get, "/api/v1/audit/verification", summary: "Check the audit trail's hash chain",
-            roles: [.centralAdministrator, .auditor]
+            roles: [.centralAdministrator, .auditor],
+            OpenAPIOperation(
+                tag: "audit", id: "verifyAuditTrail",
+                success: (
+                    .ok,
+                    .object(
+                        ["intact": .boolean, "firstBrokenSequence": .integer(minimum: 1)], required: ["intact"])
+                ))
         ) { _, principal in
             guard principal.isCentral else {
                 throw HTTPError(.forbidden, detail: "only the central unit can check the whole trail")

@@ -9,12 +9,22 @@ struct InfoRoutes {
         var api: String
     }
 
-    func register(in router: inout Router) {
+    func register(in api: inout APIRouter) {
         let info = VersionInfo(name: "Portvakt", version: PortvaktVersion.current, api: PortvaktVersion.api)
-        router.add(.get, "/api/v1/version", summary: "Server name and version") { _ in
+        api.addPublic(
+            .get, "/api/v1/version", summary: "Server name and version",
+            OpenAPIOperation(
+                tag: "operations", id: "version",
+                success: (
+                    .ok,
+                    .object(
+                        ["name": .string(), "version": .string(), "api": .string()],
+                        required: ["name", "version", "api"])
+                ), authenticated: false)
+        ) { _ in
             try .json(info)
         }
-        router.add(.get, "/", summary: "Landing page") { _ in
+        api.addUndocumented(.get, "/", summary: "Landing page") { _ in
             .text(LandingPage.html, contentType: "text/html; charset=utf-8")
         }
     }

@@ -16,12 +16,20 @@ struct OperationsRoutes {
         var database: String?
     }
 
-    func register(in router: inout Router) {
-        router.add(.get, "/healthz", summary: "The process is up") { _ in
+    func register(in api: inout APIRouter) {
+        let health = JSONSchema.object(
+            ["status": .string(values: ["ok", "ready", "unavailable"]), "database": .string()], required: ["status"])
+        api.addPublic(
+            .get, "/healthz", summary: "The process is up",
+            OpenAPIOperation(tag: "operations", id: "health", success: (.ok, health), authenticated: false)
+        ) { _ in
             try .json(Health(status: "ok"))
         }
         let database = self.database
-        router.add(.get, "/readyz", summary: "The process can serve: its database answers") { _ in
+        api.addPublic(
+            .get, "/readyz", summary: "The process can serve: its database answers",
+            OpenAPIOperation(tag: "operations", id: "readiness", success: (.ok, health), authenticated: false)
+        ) { _ in
             do throws(StorageError) {
                 try database.ping()
             } catch {
@@ -31,7 +39,7 @@ struct OperationsRoutes {
             return try .json(Health(status: "ready", database: "ok"))
         }
         let metrics = self.metrics
-        router.add(.get, "/metrics", summary: "Metrics in the Prometheus text format") { _ in
+        api.addUndocumented(.get, "/metrics", summary: "Metrics in the Prometheus text format") { _ in
             .text(metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }

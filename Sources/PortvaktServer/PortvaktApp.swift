@@ -35,15 +35,21 @@ public final class PortvaktApp: Sendable {
     }
 
     /// Every route the server answers.
-    public func makeRouter() -> Router {
-        var router = Router()
-        OperationsRoutes(database: database, metrics: metrics).register(in: &router)
-        InfoRoutes().register(in: &router)
+    public func makeRouter() throws -> Router {
+        try makeAPI().router
+    }
+
+    /// The API as registered: routes, who may call them, and the OpenAPI document.
+    func makeAPI() throws -> APIRouter {
         var api = APIRouter(
-            router: router, authenticator: Authenticator(tokens: TokenStore(database: database), now: now))
+            router: Router(), document: OpenAPIDocument(title: "Portvakt", version: PortvaktVersion.current),
+            authenticator: Authenticator(tokens: TokenStore(database: database), now: now))
+        OperationsRoutes(database: database, metrics: metrics).register(in: &api)
+        InfoRoutes().register(in: &api)
         TokenRoutes(database: database, now: now).register(in: &api)
         AuditRoutes(database: database).register(in: &api)
-        return api.router
+        try api.addDocument(at: "/api/v1/openapi.json")
+        return api
     }
 
     /// Starts listening; the returned server runs until shut down.
@@ -51,7 +57,7 @@ public final class PortvaktApp: Sendable {
         var httpLogger = logger.child(label: "http")
         if !configuration.accessLog { httpLogger.level = max(httpLogger.level, .notice) }
         return try HTTPServer(
-            configuration: configuration.http, router: makeRouter(), logger: httpLogger, metrics: metrics)
+            configuration: configuration.http, router: try makeRouter(), logger: httpLogger, metrics: metrics)
     }
 
     private func registerDatabaseMetrics() {

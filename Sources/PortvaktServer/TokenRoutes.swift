@@ -34,16 +34,42 @@ struct TokenRoutes {
     static let administrators: Set<Role> = [.centralAdministrator, .providerAdministrator]
 
     func register(in api: inout APIRouter) {
+        api.define("Role", .string(values: Role.allCases.map(\.rawValue)))
+        api.define(
+            "APIToken",
+            .object(
+                [
+                    "id": .string(pattern: "^[0-9a-f]{24}$"), "organisationID": .string(), "role": .reference("Role"),
+                    "name": .string(), "createdAt": .integer(), "expiresAt": .integer(), "revokedAt": .integer(),
+                ], required: ["id", "organisationID", "role", "name", "createdAt", "expiresAt"]))
+
         let routes = self
-        api.add(.post, "/api/v1/tokens", summary: "Create an API token", roles: Self.administrators) {
-            try routes.create($0, $1)
-        }
-        api.add(.get, "/api/v1/tokens", summary: "List an organisation's API tokens", roles: Self.administrators) {
-            try routes.list($0, $1)
-        }
-        api.add(.delete, "/api/v1/tokens/:id", summary: "Revoke an API token", roles: Self.administrators) {
-            try routes.revoke($0, $1)
-        }
+        api.add(
+            .post, "/api/v1/tokens", summary: "Create an API token", roles: Self.administrators,
+            OpenAPIOperation(
+                tag: "tokens", id: "createToken",
+                body: .object(
+                    [
+                        "name": .string(minLength: 1, maxLength: 100), "role": .reference("Role"),
+                        "organisationID": .string(), "lifetimeDays": .integer(minimum: 1, maximum: 365),
+                    ], required: ["name", "role", "lifetimeDays"], additional: true),
+                success: (
+                    .created,
+                    .object(["token": .reference("APIToken"), "bearer": .string()], required: ["token", "bearer"])
+                ),
+                errors: [.notFound, .unprocessableContent])
+        ) { try routes.create($0, $1) }
+        api.add(
+            .get, "/api/v1/tokens", summary: "List an organisation's API tokens", roles: Self.administrators,
+            OpenAPIOperation(
+                tag: "tokens", id: "listTokens",
+                query: [.init("organisation", .string(), "the organisation; the caller's own by default")],
+                success: (.ok, .object(["items": .array(.reference("APIToken"))], required: ["items"])))
+        ) { try routes.list($0, $1) }
+        api.add(
+            .delete, "/api/v1/tokens/:id", summary: "Revoke an API token", roles: Self.administrators,
+            OpenAPIOperation(tag: "tokens", id: "revokeToken", success: (.noContent, nil), errors: [.notFound])
+        ) { try routes.revoke($0, $1) }
     }
 
     private func create(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

@@ -1,0 +1,151 @@
+/// Builds the OpenAPI 3.1 document the server serves, from the routes it actually has.
+public struct OpenAPIDocument: Sendable {
+    private struct Entry: Sendable {
+        let method: HTTPMethod
+        let pattern: String
+        let summary: String
+        let operation: OpenAPIOperation
+    }
+
+    private let title: String
+    private let version: String
+    private var entries: [Entry] = []
+    private var schemas: [String: JSONSchema] = [:]
+
+    /// Starts a document.
+    public init(title: String, version: String) {
+        self.title = title
+        self.version = version
+    }
+
+    /// Adds a named schema that operations refer to with `.reference(name)`.
+    public mutating func define(_ name: String, _ schema: JSONSchema) {
+        schemas[name] = schema
+    }
+
+    /// Adds an operation.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, summary: String, _ operation: OpenAPIOperation) {
+        entries.append(Entry(method: method, pattern: pattern, summary: summary, operation: operation))
+    }
+
+    /// The operations' identifiers, method and path, for checking the document against the router.
+    public var operations: [(method: HTTPMethod, pattern: String, id: String)] {
+        entries.map { ($0.method, $0.pattern, $0.operation.id) }
+    }
+
+    /// The document as JSON.
+    public func encoded() throws -> [UInt8] {
+        try JSONBodyEncoder().encode(render())
+    }
+
+    private func render() -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for entry in entries {
+            let path = OpenAPIDocument.openAPIPath(entry.pattern)
+            var item = paths[path]?.objectValue ?? [:]
+            item[entry.method.rawValue.lowercased()] = operation(entry)
+            paths[path] = .object(item)
+        }
+        var components = schemas.mapValues { JSONValue.schema($0) }
+        components["Problem"] = .schema(OpenAPIDocument.problemSchema)
+        return .object([
+            "openapi": "3.1.0",
+            "info": .object(["title": .string(title), "version": .string(version)]),
+            "paths": .object(paths),
+            "components": .object([
+                "schemas": .object(components),
+                "securitySchemes": .object([
+                    "bearer": .object(["type": "http", "scheme": "bearer", "bearerFormat": "pvt_<id>_<secret>"])
+                ]),
+            ]),
+        ])
+    }
+
+    private func operation(_ entry: Entry) -> JSONValue {
+        let operation = entry.operation
+        var parameters: [JSONValue] = OpenAPIDocument.pathParameters(entry.pattern).map { name in
+            .object(["name": .string(name), "in": "path", "required": true, "schema": .schema(.string(minLength: 1))])
+        }
+        parameters += operation.query.map { query in
+            .object([
+                "name": .string(query.name), "in": "query", "required": false, "schema": .schema(query.schema),
+                "description": .string(query.description),
+            ])
+        }
+
+        var responses: [String: JSONValue] = [:]
+        var success: [String: JSONValue] = ["description": .string(operation.success.status.reason)]
+        if let schema = operation.success.schema {
+            success["content"] = .object(["application/json": .object(["schema": .schema(schema)])])
+        }
+        responses[String(operation.success.status.code)] = .object(success)
+        var errors: [HTTPStatus] =
+            operation.errors + [.badRequest, .methodNotAllowed, .internalServerError, .serviceUnavailable]
+        if operation.authenticated { errors += [.unauthorized, .forbidden] }
+        if operation.body != nil { errors += [.unsupportedMediaType, .contentTooLarge] }
+        for status in errors {
+            responses[String(status.code)] = .object([
+                "description": .string(status.reason),
+                "content": .object(["application/problem+json": .object(["schema": .schema(.reference("Problem"))])]),
+            ])
+        }
+
+        var object: [String: JSONValue] = [
+            "operationId": .string(operation.id), "summary": .string(entry.summary),
+            "tags": .array([.string(operation.tag)]), "parameters": .array(parameters), "responses": .object(responses),
+        ]
+        if let body = operation.body {
+            object["requestBody"] = .object([
+                "required": true, "content": .object(["application/json": .object(["schema": .schema(body)])]),
+            ])
+        }
+        object["security"] = operation.authenticated ? .array([.object(["bearer": .array([])])]) : .array([])
+        return .object(object)
+    }
+
+    /// `/api/v1/tokens/:id` becomes `/api/v1/tokens/{id}`.
+    static func openAPIPath(_ pattern: String) -> String {
+        pattern.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+        }.joined(separator: "/")
+    }
+
+    static func pathParameters(_ pattern: String) -> [String] {
+        pattern.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+    }
+
+    /// RFC 9457 problem details as Portvakt sends them.
+    static let problemSchema = JSONSchema.object(
+        [
+            "type": .string(), "title": .string(), "status": .integer(minimum: 100, maximum: 599),
+            "detail": .string(), "instance": .string(),
+            "errors": .array(.object(["field": .string(), "message": .string()], required: ["field", "message"])),
+        ], required: ["type", "title", "status"])
+}
+
+/// A JSON value tree for assembling the document; schemas are embedded as they encode.
+enum JSONValue: Sendable, Encodable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+    case string(String)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case schema(JSONSchema)
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    var objectValue: [String: JSONValue]? {
+        if case .object(let object) = self { object } else { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        case .schema(let value): try container.encode(value)
+        }
+    }
+}

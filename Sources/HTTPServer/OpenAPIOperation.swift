@@ -1,0 +1,46 @@
+/// What the OpenAPI document says about one route: its parameters, body and answers.
+public struct OpenAPIOperation: Sendable {
+    /// A query parameter.
+    public struct Query: Sendable {
+        public let name: String
+        public let schema: JSONSchema
+        public let description: String
+
+        /// Describes a query parameter; query parameters are always optional.
+        public init(_ name: String, _ schema: JSONSchema, _ description: String) {
+            self.name = name
+            self.schema = schema
+            self.description = description
+        }
+    }
+
+    /// Groups operations in the document, such as `tokens`.
+    public let tag: String
+    /// A stable identifier, such as `createToken`.
+    public let id: String
+    /// Query parameters.
+    public let query: [Query]
+    /// The JSON request body's schema, if the operation takes one.
+    public let body: JSONSchema?
+    /// The success status and its JSON schema (`nil` for an empty body).
+    public let success: (status: HTTPStatus, schema: JSONSchema?)
+    /// Error statuses the operation can answer besides those every API route can (400, 401,
+    /// 403, 405, 415, 500, 503), each with a problem document.
+    public let errors: [HTTPStatus]
+    /// Whether a bearer token is required.
+    public let authenticated: Bool
+
+    /// Describes an operation.
+    public init(
+        tag: String, id: String, query: [Query] = [], body: JSONSchema? = nil,
+        success: (status: HTTPStatus, schema: JSONSchema?), errors: [HTTPStatus] = [], authenticated: Bool = true
+    ) {
+        self.tag = tag
+        self.id = id
+        self.query = query
+        self.body = body
+        self.success = success
+        self.errors = errors
+        self.authenticated = authenticated
+    }
+}
