@@ -6,19 +6,12 @@ import HTTPServer
 /// It keeps a description of each secured route, so that documentation and the
 /// tenant-isolation tests are generated from the same table the server routes by.
 struct APIRouter {
-    /// A secured route: what it answers and who may call it.
-    struct Route: Sendable {
-        let method: HTTPMethod
-        let pattern: String
-        let summary: String
-        let roles: Set<Role>
-    }
 
     /// A handler that knows who is calling.
     typealias Handler = @Sendable (HTTPRequest, Principal) throws -> HTTPResponse
 
     private(set) var router: Router
-    private(set) var routes: [Route] = []
+    private(set) var routes: [SecuredRoute] = []
     /// The OpenAPI document, built from the same registrations.
     private(set) var document: OpenAPIDocument
     let authenticator: Authenticator
@@ -68,7 +61,7 @@ struct APIRouter {
         _ method: HTTPMethod, _ pattern: String, summary: String, roles: Set<Role>, _ operation: OpenAPIOperation,
         handler: @escaping Handler
     ) {
-        routes.append(Route(method: method, pattern: pattern, summary: summary, roles: roles))
+        routes.append(SecuredRoute(method: method, pattern: pattern, summary: summary, roles: roles))
         document.add(method, pattern, summary: summary, operation)
         let authenticator = self.authenticator
         router.add(method, pattern, summary: summary) { request in
@@ -81,4 +74,16 @@ struct APIRouter {
             return try handler(request, principal)
         }
     }
+}
+
+/// A route that needs an API token: what it answers and which roles may call it.
+public struct SecuredRoute: Sendable {
+    /// The method.
+    public let method: HTTPMethod
+    /// The path pattern, such as `/api/v1/tokens/:id`.
+    public let pattern: String
+    /// What it does.
+    public let summary: String
+    /// The roles allowed to call it; others get 403.
+    public let roles: Set<Role>
 }

@@ -39,6 +39,12 @@ public final class PortvaktApp: Sendable {
         try makeAPI().router
     }
 
+    /// The routes that need a token, with the roles that may call each; tests are generated
+    /// from this list.
+    public func securedRoutes() throws -> [SecuredRoute] {
+        try makeAPI().routes
+    }
+
     /// The API as registered: routes, who may call them, and the OpenAPI document.
     func makeAPI() throws -> APIRouter {
         var api = APIRouter(

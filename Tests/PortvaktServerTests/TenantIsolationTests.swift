@@ -1,0 +1,90 @@
+import Accounts
+import Foundation
+import HTTPServer
+import PortvaktServer
+import PortvaktTesting
+import Testing
+
+/// Generated from the route table: every secured route is called by each provider role of one
+/// provider against another provider's objects, and must refuse (403 or 404) or answer without
+/// a trace of the other provider, leaving its data unchanged. A route whose path needs an
+/// object this test cannot yet make fails the test, so new routes cannot skip it.
+@Suite("Tenant isolation, generated from the route table")
+struct TenantIsolationTests {
+    /// Another provider's objects, by the path parameter that names them.
+    private struct Foreign {
+        let tokenID: String
+    }
+
+    private static let providerRoles: [Role] = [.providerAdministrator, .planner, .auditor]
+
+    private func path(for route: SecuredRoute, _ foreign: Foreign) -> String? {
+        var parts: [String] = []
+        for segment in route.pattern.split(separator: "/") {
+            guard segment.hasPrefix(":") else {
+                parts.append(String(segment))
+                continue
+            }
+            switch (route.pattern, segment) {
+            case ("/api/v1/tokens/:id", ":id"): parts.append(foreign.tokenID)
+            default: return nil
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    private func body(for route: SecuredRoute) -> String? {
+        switch (route.method, route.pattern) {
+        case (.post, "/api/v1/tokens"):
+            #"{"name":"intruder","role":"planner","organisationID":"org-soder","lifetimeDays":1}"#
+        default: nil
+        }
+    }
+
+    @Test(
+        "each provider role is refused or shown nothing of another provider, on every route", arguments: TestBackend.all
+    )
+    func generated(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            let harness = try AppHarness.start(test.database)
+            defer { harness.server.shutdown() }
+            try DemoData.seed(test.database)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let soder = try BootstrapTokens.create(
+                organisationID: "org-soder", role: .planner, name: "soder", days: 1, database: test.database, now: now,
+                actor: "test")
+            let foreign = Foreign(tokenID: soder.token.id)
+            let tokensBefore = try TokenStore(database: test.database).list(organisationID: "org-soder")
+
+            let routes = try harness.app.securedRoutes()
+            #expect(!routes.isEmpty)
+            for role in Self.providerRoles {
+                let bearer = try BootstrapTokens.create(
+                    organisationID: "org-norr", role: role, name: "norr", days: 1, database: test.database, now: now,
+                    actor: "test"
+                ).bearer
+                for route in routes {
+                    guard var path = path(for: route, foreign) else {
+                        Issue.record("\(route.method) \(route.pattern): no foreign object to call it with")
+                        continue
+                    }
+                    if route.method == .get { path += "?organisation=org-soder" }
+                    var headers = [("Authorization", "Bearer \(bearer)")]
+                    let payload = body(for: route)
+                    if payload != nil { headers.append(("Content-Type", "application/json")) }
+                    let response = try TestHTTPClient.request(
+                        port: harness.port, route.method.rawValue, path, headers: headers,
+                        body: Array((payload ?? "").utf8))
+                    let label = "\(role.rawValue) \(route.method) \(route.pattern) → \(response.status)"
+                    if route.method == .get && response.status == 200 {
+                        #expect(!response.text.contains("org-soder"), "\(label) shows another provider")
+                        #expect(!response.text.contains(foreign.tokenID), "\(label) shows another provider's object")
+                    } else {
+                        #expect([403, 404].contains(response.status), "\(label)")
+                    }
+                }
+            }
+            #expect(try TokenStore(database: test.database).list(organisationID: "org-soder") == tokensBefore)
+        }
+    }
+}
