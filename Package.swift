@@ -77,14 +77,15 @@ let package = Package(
 
         // MARK: Authorization system
 
+        .target(name: "Authorization", dependencies: ["Storage", "Observability"], swiftSettings: strict),
         .target(name: "Accounts", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
         .target(name: "Audit", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
 
         .target(
             name: "PortvaktServer",
             dependencies: [
-                "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration", "Observability",
-                "Accounts", "Audit",
+                "Authorization", "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration",
+                "Observability", "Accounts", "Audit",
             ],
             swiftSettings: strict),
         .target(
@@ -96,6 +97,10 @@ let package = Package(
         // MARK: Benchmarks and test support
 
         .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"], cSettings: strictC),
+        .executableTarget(
+            name: "AuthorizationBench",
+            dependencies: ["Authorization", "Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
+            swiftSettings: strict),
         .target(
             name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
             swiftSettings: strict),
@@ -107,6 +112,10 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "PortvaktTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AuthorizationTests",
+            dependencies: ["Authorization", "Storage", "PortvaktTesting", "Observability"],
             swiftSettings: strict),
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "PortvaktTesting", "Observability"],

@@ -1,0 +1,196 @@
+import Observability
+import Storage
+
+/// Who a provider grant is for.
+public enum GrantSubject: Sendable, Hashable {
+    /// One employee.
+    case employee(EmployeeID)
+    /// Every current member of a team (route group).
+    case team(TeamID)
+    /// All the provider's active staff, such as the night patrol.
+    case allStaff
+}
+
+/// Whose doors a provider grant opens.
+public enum GrantTarget: Sendable, Hashable {
+    /// One recipient's apartment doors, and the entrances of their buildings.
+    case recipient(RecipientID)
+    /// Every recipient the provider serves at the time of the shift.
+    case allRecipients
+}
+
+/// What a central emergency grant opens.
+public enum EmergencyTarget: Sendable, Hashable {
+    /// A recipient's apartment doors and the entrances of their buildings.
+    case recipient(RecipientID)
+    /// One door (and, for an apartment door, the entrances of its building).
+    case door(DoorID)
+}
+
+/// A planner's grant of access to the provider's own staff for the provider's own recipients.
+public struct ProviderGrant: Sendable, Equatable {
+    /// The granting provider.
+    public var provider: String
+    /// Who receives access.
+    public var subject: GrantSubject
+    /// Whose doors.
+    public var target: GrantTarget
+    /// When the grant applies.
+    public var validity: Period
+    /// When in the week it may be used; `nil` for any time.
+    public var schedule: WeeklySchedule?
+
+    /// Creates a grant description.
+    public init(
+        provider: String, subject: GrantSubject, target: GrantTarget, validity: Period, schedule: WeeklySchedule? = nil
+    ) {
+        self.provider = provider
+        self.subject = subject
+        self.target = target
+        self.validity = validity
+        self.schedule = schedule
+    }
+}
+
+extension AccessStore {
+    /// Records a provider's grant.
+    ///
+    /// A provider may grant only its own staff, and only for recipients it serves now or will
+    /// serve after a registered provider change. The grant never reaches past the provider's
+    /// period of service: effective permissions intersect the two.
+    /// - Throws: `AccessError` `.notOwnStaff`, `.notOwnRecipient`, `.invalidPeriod`.
+    public func grant(_ grant: ProviderGrant) throws -> GrantID {
+        try grant.validity.validate()
+        try Self.validate(grant.schedule)
+        let now = clock()
+        let id = try write(duplicate: "the grant") { connection in
+            try requireProvider(grant.provider, connection)
+            var employee: Int64?
+            var team: Int64?
+            switch grant.subject {
+            case .employee(let id):
+                employee = id.rawValue
+                try requireOwn("employees", id.rawValue, grant.provider, connection)
+            case .team(let id):
+                team = id.rawValue
+                try requireOwn("teams", id.rawValue, grant.provider, connection)
+            case .allStaff:
+                break
+            }
+            var recipient: Int64?
+            if case .recipient(let id) = grant.target {
+                recipient = id.rawValue
+                let served = try connection.exists(
+                    """
+                    SELECT 1 FROM recipient_providers
+                    WHERE recipient_id = $1 AND provider_id = $2 AND (valid_to IS NULL OR valid_to > $3)
+                    """, [.integer(id.rawValue), .text(grant.provider), now.sql])
+                guard served else {
+                    throw AccessError(
+                        .notOwnRecipient, "\(grant.provider) does not serve recipient \(id) now or in the future")
+                }
+            }
+            return try connection.insertReturningID(
+                """
+                INSERT INTO grants (provider_id, employee_id, team_id, recipient_id, valid_from, valid_to, schedule,
+                    created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [
+                    .text(grant.provider), .integer(employee), .integer(team), .integer(recipient),
+                    grant.validity.start.sql, grant.validity.end.sql, .text(grant.schedule?.description), now.sql,
+                ])
+        }
+        logger.info("access granted", ["access.grant_id": .int(Int(id))])
+        return GrantID(id)
+    }
+
+    /// Ends a provider's grant now; a grant that has not started yet never starts. The row
+    /// stays, so the grant's history can still be read.
+    /// - Throws: `AccessError` `.notFound` when the provider has no such grant still running.
+    public func revokeGrant(_ grant: GrantID, provider: String) throws {
+        let now = clock()
+        try database.write { connection in
+            let rows = try connection.execute(
+                """
+                UPDATE grants SET valid_to = CASE WHEN valid_from > $3 THEN valid_from ELSE $3 END
+                WHERE id = $1 AND provider_id = $2 AND (valid_to IS NULL OR valid_to > $3) RETURNING id
+                """, [.integer(grant.rawValue), .text(provider), now.sql])
+            guard !rows.isEmpty else {
+                throw AccessError(.notFound, "\(provider) has no running grant \(grant)")
+            }
+        }
+        logger.info("access revoked", ["access.grant_id": .int(Int(grant.rawValue))])
+    }
+
+    /// Records a central area grant: `employee` may open every lock in the district's
+    /// buildings, such as a night patrol covering several districts (one grant per district).
+    public func grantArea(
+        employee: EmployeeID, district: DistrictID, validity: Period, schedule: WeeklySchedule? = nil
+    ) throws -> AreaGrantID {
+        try validity.validate()
+        try Self.validate(schedule)
+        let now = clock()
+        return try write(duplicate: "the area grant") { connection in
+            AreaGrantID(
+                try connection.insertReturningID(
+                    """
+                    INSERT INTO area_grants (employee_id, district_id, valid_from, valid_to, schedule, created_at)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    """,
+                    [
+                        .integer(employee.rawValue), .integer(district.rawValue), validity.start.sql, validity.end.sql,
+                        .text(schedule?.description), now.sql,
+                    ]))
+        }
+    }
+
+    /// Records a central, time-limited emergency grant, for instance when a safety alarm comes
+    /// from a recipient whose provider's staff cannot get there.
+    /// - Parameters:
+    ///   - reason: why access was needed, kept for the audit trail; no personal data.
+    /// - Throws: `AccessError` `.invalidPeriod` unless `validity` has an end.
+    public func grantEmergency(
+        employee: EmployeeID, target: EmergencyTarget, validity: Period, reason: String
+    ) throws -> EmergencyGrantID {
+        try validity.validate()
+        guard let end = validity.end else {
+            throw AccessError(.invalidPeriod, "an emergency grant needs an end; give it one")
+        }
+        var recipient: Int64?
+        var door: Int64?
+        switch target {
+        case .recipient(let id): recipient = id.rawValue
+        case .door(let id): door = id.rawValue
+        }
+        let now = clock()
+        let id = try write(duplicate: "the emergency grant") { connection in
+            try connection.insertReturningID(
+                """
+                INSERT INTO emergency_grants (employee_id, recipient_id, door_id, valid_from, valid_to, reason,
+                    created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                [
+                    .integer(employee.rawValue), .integer(recipient), .integer(door), validity.start.sql, end.sql,
+                    .text(reason), now.sql,
+                ])
+        }
+        logger.notice("emergency access granted", ["access.emergency_grant_id": .int(Int(id))])
+        return EmergencyGrantID(id)
+    }
+
+    private func requireOwn(_ table: String, _ id: Int64, _ provider: String, _ connection: any SQLConnection) throws {
+        let own = try connection.exists(
+            "SELECT 1 FROM \(table) WHERE id = $1 AND provider_id = $2", [.integer(id), .text(provider)])
+        guard own else {
+            throw AccessError(.notOwnStaff, "\(provider) has no \(table == "teams" ? "team" : "employee") \(id)")
+        }
+    }
+
+    private static func validate(_ schedule: WeeklySchedule?) throws {
+        if let schedule, schedule.intervals.isEmpty {
+            throw AccessError(.invalidPeriod, "the schedule allows no time at all; leave it out for any time")
+        }
+    }
+}
