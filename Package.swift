@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .executable(name: "portvakt", targets: ["portvakt"]),
         .executable(name: "mhd-hello", targets: ["MHDHello"]),
+        .executable(name: "AuthorizationBench", targets: ["AuthorizationBench"]),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -99,7 +100,7 @@ let package = Package(
         .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"], cSettings: strictC),
         .executableTarget(
             name: "AuthorizationBench",
-            dependencies: ["Authorization", "Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
+            dependencies: ["Authorization", "Storage", "SQLiteStorage", "PortvaktTesting", "Observability"],
             swiftSettings: strict),
         .target(
             name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
@@ -115,7 +116,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AuthorizationTests",
-            dependencies: ["Authorization", "Storage", "PortvaktTesting", "Observability"],
+            dependencies: ["Authorization", "Storage", "SQLiteStorage", "PortvaktTesting", "Observability"],
             swiftSettings: strict),
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "PortvaktTesting", "Observability"],

@@ -13,29 +13,74 @@ extension AccessStore {
             throw AccessError(.invalidPeriod, "a shift needs an end after its start")
         }
         return try database.read { connection in
-            try Self.effectivePermissions(of: key, from: shift.start, to: end, connection)
+            try effectivePermissions(of: key, from: shift.start, to: end, connection)
         }
     }
 
     /// The same, inside a caller's transaction (used to recompute after a change).
-    static func effectivePermissions(
+    func effectivePermissions(
         of key: KeyID, from start: WallTime, to end: WallTime, _ connection: any SQLConnection
     ) throws -> EffectivePermissions {
-        let sql = connection.dialect == .sqlite ? sqliteQuery : postgresQuery
+        let sql = connection.dialect == .sqlite ? Self.sqliteQuery : Self.postgresQuery
         let rows = try connection.execute(sql, [.integer(key.rawValue), start.sql, end.sql])
+
         var windows: [(lockID: String, start: Int64, end: Int64, schedule: WeeklySchedule?)] = []
         windows.reserveCapacity(rows.count)
+        var schedules = ScheduleLookup(cache: scheduleCache, connection: connection)
         for row in rows {
-            let text = try row.optionalText("schedule")
-            let schedule = try text.map { text in
-                guard let schedule = WeeklySchedule(text) else {
-                    throw StorageError(.decoding, "a stored schedule is malformed", cause: text)
-                }
-                return schedule
-            }
-            windows.append((try row.text("lock_id"), try row.integer("f"), try row.integer("t"), schedule))
+            // Positional access: the select list is lock_id, f, t, schedule (a schedule id).
+            guard row.values.count == 4, case .text(let lockID) = row.values[0],
+                case .integer(let from) = row.values[1],
+                case .integer(let to) = row.values[2]
+            else { throw StorageError(.decoding, "the effective-permission query returned an unexpected row") }
+            var schedule: WeeklySchedule?
+            if case .integer(let id) = row.values[3] { schedule = try schedules.schedule(id) }
+            windows.append((lockID, from, to, schedule))
         }
         return EffectivePermissions.combining(key: key, shift: Period(start: start, end: end), rows: windows)
+    }
+
+    /// The active keys whose permissions may change when `recipient` changes provider: keys of
+    /// employees reached by a grant, of any provider serving the recipient now or later, that
+    /// targets the recipient or all the provider's recipients. The sync station recomputes
+    /// these keys; area and emergency grants do not depend on the provider.
+    public func keysAffected(byProviderChangeOf recipient: RecipientID) throws -> [KeyID] {
+        let now = clock()
+        return try database.read { connection in
+            try connection.execute(
+                """
+                WITH providers AS (
+                    SELECT provider_id FROM recipient_providers
+                    WHERE recipient_id = $1 AND (valid_to IS NULL OR valid_to > $2)
+                ),
+                relevant AS (
+                    SELECT g.provider_id, g.employee_id, g.team_id
+                    FROM providers p JOIN grants g ON g.provider_id = p.provider_id AND g.recipient_id = $1
+                    WHERE g.valid_to IS NULL OR g.valid_to > $2
+                    UNION
+                    SELECT g.provider_id, g.employee_id, g.team_id
+                    FROM providers p JOIN grants g ON g.provider_id = p.provider_id AND g.recipient_id IS NULL
+                    WHERE g.valid_to IS NULL OR g.valid_to > $2
+                ),
+                reached AS (
+                    SELECT employee_id FROM relevant WHERE employee_id IS NOT NULL
+                    UNION
+                    SELECT tm.employee_id FROM relevant r JOIN team_members tm ON tm.team_id = r.team_id
+                    UNION
+                    SELECT e.id FROM relevant r JOIN employees e ON e.provider_id = r.provider_id
+                    WHERE r.employee_id IS NULL AND r.team_id IS NULL
+                )
+                SELECT DISTINCT k.id FROM reached r JOIN keys k ON k.employee_id = r.employee_id
+                WHERE k.status = 'active' ORDER BY k.id
+                """, [.integer(recipient.rawValue), now.sql]
+            ).map { KeyID(try $0.integer("id")) }
+        }
+    }
+
+    /// The effective-permission query for `dialect`, for tools that print its query plan.
+    /// Parameters: `$1` the key id, `$2` and `$3` the shift's start and end.
+    public static func effectivePermissionsSQL(for dialect: SQLDialect) -> String {
+        dialect == .sqlite ? sqliteQuery : postgresQuery
     }
 
     private static let sqliteQuery = query(greatest: "max", least: "min")
@@ -46,69 +91,80 @@ extension AccessStore {
     ///
     /// `$1` is the key, `[$2, $3)` the shift. Each step carries a window `[f, t)` narrowed by the
     /// periods it passes through; a step keeps a row only while the window is non-empty.
+    ///
+    /// Joins are written `CROSS JOIN … WHERE` on purpose: SQLite then keeps the written order,
+    /// starting from the one key and walking outwards through indexes, instead of guessing the
+    /// size of a materialised step and scanning a whole table from the other end. PostgreSQL
+    /// plans a `CROSS JOIN` with a `WHERE` like any inner join. Steps are `NOT MATERIALIZED`:
+    /// a materialised step hides its size (one row for the key) from SQLite's planner, which
+    /// then builds Bloom filters by reading all of `grants` or `doors` on every call.
     private static func query(greatest hi: String, least lo: String) -> String {
         """
-        WITH holder AS (
+        WITH holder AS NOT MATERIALIZED (
             SELECT e.id AS employee_id, e.provider_id
-            FROM keys k JOIN employees e ON e.id = k.employee_id
-            WHERE k.id = $1 AND k.status = 'active' AND e.active = 1
+            FROM keys k CROSS JOIN employees e
+            WHERE k.id = $1 AND k.status = 'active' AND e.id = k.employee_id AND e.active = 1
         ),
-        reaching AS (
+        reaching AS NOT MATERIALIZED (
             SELECT g.provider_id, g.recipient_id, \(hi)(g.valid_from, $2) AS f,
-                \(lo)(COALESCE(g.valid_to, $3), $3) AS t, g.schedule
-            FROM holder h JOIN grants g ON g.employee_id = h.employee_id AND g.provider_id = h.provider_id
+                \(lo)(COALESCE(g.valid_to, $3), $3) AS t, g.schedule_id AS schedule
+            FROM holder h CROSS JOIN grants g
+            WHERE g.employee_id = h.employee_id AND g.provider_id = h.provider_id
             UNION ALL
             SELECT g.provider_id, g.recipient_id, \(hi)(g.valid_from, $2), \(lo)(COALESCE(g.valid_to, $3), $3),
-                g.schedule
-            FROM holder h JOIN team_members tm ON tm.employee_id = h.employee_id
-                JOIN grants g ON g.team_id = tm.team_id AND g.provider_id = h.provider_id
+                g.schedule_id
+            FROM holder h CROSS JOIN team_members tm CROSS JOIN grants g
+            WHERE tm.employee_id = h.employee_id AND g.team_id = tm.team_id AND g.provider_id = h.provider_id
             UNION ALL
             SELECT g.provider_id, g.recipient_id, \(hi)(g.valid_from, $2), \(lo)(COALESCE(g.valid_to, $3), $3),
-                g.schedule
-            FROM holder h JOIN grants g ON g.provider_id = h.provider_id
-            WHERE g.employee_id IS NULL AND g.team_id IS NULL
+                g.schedule_id
+            FROM holder h CROSS JOIN grants g
+            WHERE g.provider_id = h.provider_id AND g.employee_id IS NULL AND g.team_id IS NULL
         ),
-        visits AS (
+        visits AS NOT MATERIALIZED (
             SELECT rp.recipient_id, \(hi)(r.f, rp.valid_from) AS f, \(lo)(r.t, COALESCE(rp.valid_to, $3)) AS t,
                 r.schedule
-            FROM reaching r JOIN recipient_providers rp
-                ON rp.recipient_id = r.recipient_id AND rp.provider_id = r.provider_id
-            WHERE r.f < r.t AND rp.valid_from < r.t AND COALESCE(rp.valid_to, $3) > r.f
+            FROM reaching r CROSS JOIN recipient_providers rp
+            WHERE r.recipient_id IS NOT NULL AND rp.recipient_id = r.recipient_id AND rp.provider_id = r.provider_id
+                AND r.f < r.t AND rp.valid_from < r.t AND COALESCE(rp.valid_to, $3) > r.f
             UNION ALL
             SELECT rp.recipient_id, \(hi)(r.f, rp.valid_from), \(lo)(r.t, COALESCE(rp.valid_to, $3)), r.schedule
-            FROM reaching r JOIN recipient_providers rp ON rp.provider_id = r.provider_id
-            WHERE r.recipient_id IS NULL AND r.f < r.t AND rp.valid_from < r.t AND COALESCE(rp.valid_to, $3) > r.f
+            FROM reaching r CROSS JOIN recipient_providers rp
+            WHERE r.recipient_id IS NULL AND rp.provider_id = r.provider_id
+                AND r.f < r.t AND rp.valid_from < r.t AND COALESCE(rp.valid_to, $3) > r.f
             UNION ALL
             SELECT eg.recipient_id, \(hi)(eg.valid_from, $2), \(lo)(eg.valid_to, $3), NULL
-            FROM holder h JOIN emergency_grants eg ON eg.employee_id = h.employee_id
-            WHERE eg.recipient_id IS NOT NULL AND eg.valid_from < $3 AND eg.valid_to > $2
+            FROM holder h CROSS JOIN emergency_grants eg
+            WHERE eg.employee_id = h.employee_id AND eg.recipient_id IS NOT NULL
+                AND eg.valid_from < $3 AND eg.valid_to > $2
         ),
-        door_access AS (
+        door_access AS NOT MATERIALIZED (
             SELECT o.door_id, \(hi)(v.f, o.valid_from) AS f, \(lo)(v.t, COALESCE(o.valid_to, $3)) AS t, v.schedule
-            FROM visits v JOIN occupancies o ON o.recipient_id = v.recipient_id
-            WHERE o.valid_from < v.t AND COALESCE(o.valid_to, $3) > v.f
+            FROM visits v CROSS JOIN occupancies o
+            WHERE o.recipient_id = v.recipient_id AND o.valid_from < v.t AND COALESCE(o.valid_to, $3) > v.f
             UNION ALL
             SELECT eg.door_id, \(hi)(eg.valid_from, $2), \(lo)(eg.valid_to, $3), NULL
-            FROM holder h JOIN emergency_grants eg ON eg.employee_id = h.employee_id
-            WHERE eg.door_id IS NOT NULL AND eg.valid_from < $3 AND eg.valid_to > $2
+            FROM holder h CROSS JOIN emergency_grants eg
+            WHERE eg.employee_id = h.employee_id AND eg.door_id IS NOT NULL AND eg.valid_from < $3 AND eg.valid_to > $2
         ),
-        all_doors AS (
+        all_doors AS NOT MATERIALIZED (
             SELECT door_id, f, t, schedule FROM door_access
             UNION ALL
             SELECT en.id, da.f, da.t, da.schedule
-            FROM door_access da JOIN doors ap ON ap.id = da.door_id AND ap.kind = 'apartment'
-                JOIN doors en ON en.building_id = ap.building_id AND en.kind = 'entrance'
+            FROM door_access da CROSS JOIN doors ap CROSS JOIN doors en
+            WHERE ap.id = da.door_id AND ap.kind = 'apartment' AND en.building_id = ap.building_id
+                AND en.kind = 'entrance'
             UNION ALL
-            SELECT d.id, \(hi)(a.valid_from, $2), \(lo)(COALESCE(a.valid_to, $3), $3), a.schedule
-            FROM holder h JOIN area_grants a ON a.employee_id = h.employee_id
-                JOIN buildings b ON b.district_id = a.district_id
-                JOIN doors d ON d.building_id = b.id
-            WHERE a.valid_from < $3 AND COALESCE(a.valid_to, $3) > $2
+            SELECT d.id, \(hi)(a.valid_from, $2), \(lo)(COALESCE(a.valid_to, $3), $3), a.schedule_id
+            FROM holder h CROSS JOIN area_grants a CROSS JOIN buildings b CROSS JOIN doors d
+            WHERE a.employee_id = h.employee_id AND a.valid_from < $3 AND COALESCE(a.valid_to, $3) > $2
+                AND b.district_id = a.district_id AND d.building_id = b.id
         )
-        SELECT DISTINCT li.lock_id, \(hi)(ad.f, li.installed_at) AS f, \(lo)(ad.t, COALESCE(li.removed_at, $3)) AS t,
+        SELECT li.lock_id, \(hi)(ad.f, li.installed_at) AS f, \(lo)(ad.t, COALESCE(li.removed_at, $3)) AS t,
             ad.schedule
-        FROM all_doors ad JOIN lock_installations li ON li.door_id = ad.door_id
-        WHERE ad.f < ad.t AND li.installed_at < ad.t AND COALESCE(li.removed_at, $3) > ad.f
+        FROM all_doors ad CROSS JOIN lock_installations li
+        WHERE li.door_id = ad.door_id AND ad.f < ad.t AND li.installed_at < ad.t AND COALESCE(li.removed_at, $3) > ad.f
+        ORDER BY li.lock_id
         """
     }
 }

@@ -90,15 +90,16 @@ extension AccessStore {
                         .notOwnRecipient, "\(grant.provider) does not serve recipient \(id) now or in the future")
                 }
             }
+            let schedule = try scheduleID(grant.schedule, connection)
             return try connection.insertReturningID(
                 """
-                INSERT INTO grants (provider_id, employee_id, team_id, recipient_id, valid_from, valid_to, schedule,
+                INSERT INTO grants (provider_id, employee_id, team_id, recipient_id, valid_from, valid_to, schedule_id,
                     created_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 [
                     .text(grant.provider), .integer(employee), .integer(team), .integer(recipient),
-                    grant.validity.start.sql, grant.validity.end.sql, .text(grant.schedule?.description), now.sql,
+                    grant.validity.start.sql, grant.validity.end.sql, .integer(schedule), now.sql,
                 ])
         }
         logger.info("access granted", ["access.grant_id": .int(Int(id))])
@@ -132,15 +133,16 @@ extension AccessStore {
         try Self.validate(schedule)
         let now = clock()
         return try write(duplicate: "the area grant") { connection in
-            AreaGrantID(
+            let stored = try scheduleID(schedule, connection)
+            return AreaGrantID(
                 try connection.insertReturningID(
                     """
-                    INSERT INTO area_grants (employee_id, district_id, valid_from, valid_to, schedule, created_at)
+                    INSERT INTO area_grants (employee_id, district_id, valid_from, valid_to, schedule_id, created_at)
                     VALUES ($1, $2, $3, $4, $5, $6)
                     """,
                     [
                         .integer(employee.rawValue), .integer(district.rawValue), validity.start.sql, validity.end.sql,
-                        .text(schedule?.description), now.sql,
+                        .integer(stored), now.sql,
                     ]))
         }
     }
@@ -186,6 +188,15 @@ extension AccessStore {
         guard own else {
             throw AccessError(.notOwnStaff, "\(provider) has no \(table == "teams" ? "team" : "employee") \(id)")
         }
+    }
+
+    /// The id of `schedule`'s row, created on first use; `nil` for "any time".
+    private func scheduleID(_ schedule: WeeklySchedule?, _ connection: any SQLConnection) throws -> Int64? {
+        guard let schedule else { return nil }
+        // DO UPDATE rather than DO NOTHING, so that RETURNING yields the existing row's id.
+        return try connection.insertReturningID(
+            "INSERT INTO schedules (text) VALUES ($1) ON CONFLICT (text) DO UPDATE SET text = excluded.text",
+            [.text(schedule.description)])
     }
 
     private static func validate(_ schedule: WeeklySchedule?) throws {

@@ -12,6 +12,7 @@ public struct AccessStore: Sendable {
     public let database: any Database
     let clock: @Sendable () -> WallTime
     let logger: Logger
+    let scheduleCache = ScheduleCache()
 
     /// Creates a store.
     /// - Parameters:

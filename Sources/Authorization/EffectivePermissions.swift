@@ -76,33 +76,37 @@ public struct EffectivePermissions: Sendable, Equatable {
             + "\(lockCount - Self.keyCapacity) locks before the key is synced"
     }
 
-    /// Builds the canonical result from raw windows, one per source and lock, in any order and
-    /// with repeats.
+    /// Builds the canonical result from raw windows, one per source and lock, with repeats.
+    /// - Precondition: rows of one lock are adjacent (the query orders by lock id).
     static func combining(
         key: KeyID, shift: Period, rows: [(lockID: String, start: Int64, end: Int64, schedule: WeeklySchedule?)]
     ) -> EffectivePermissions {
-        struct Bounds: Hashable {
-            var start: Int64
-            var end: Int64
-        }
-        var byLock: [String: [Bounds: WeeklySchedule?]] = [:]
+        var permissions: [LockPermission] = []
+        permissions.reserveCapacity(rows.count)
         for row in rows {
-            let bounds = Bounds(start: row.start, end: row.end)
-            if let existing = byLock[row.lockID]?[bounds] {
-                byLock[row.lockID]![bounds] = WeeklySchedule.union(existing, row.schedule)
+            let window = PermissionWindow(
+                start: WallTime(millisecondsSinceEpoch: row.start), end: WallTime(millisecondsSinceEpoch: row.end),
+                schedule: row.schedule)
+            guard let last = permissions.last, last.lockID == row.lockID else {
+                permissions.append(LockPermission(lockID: row.lockID, windows: [window]))
+                continue
+            }
+            // A lock nearly always has one window, so a linear search is the cheap way.
+            let index = permissions.count - 1
+            if let same = last.windows.firstIndex(where: { $0.start == window.start && $0.end == window.end }) {
+                if last.windows[same].schedule != window.schedule {
+                    permissions[index].windows[same].schedule = WeeklySchedule.union(
+                        last.windows[same].schedule, window.schedule)
+                }
             } else {
-                byLock[row.lockID, default: [:]][bounds] = .some(row.schedule)
+                permissions[index].windows.append(window)
             }
         }
-        let permissions = byLock.map { lockID, windows in
-            LockPermission(
-                lockID: lockID,
-                windows: windows.map { bounds, schedule in
-                    PermissionWindow(
-                        start: WallTime(millisecondsSinceEpoch: bounds.start),
-                        end: WallTime(millisecondsSinceEpoch: bounds.end), schedule: schedule)
-                }.sorted())
-        }.sorted { $0.lockID < $1.lockID }
+        for index in permissions.indices where permissions[index].windows.count > 1 {
+            permissions[index].windows.sort()
+        }
+        // Already in order on SQLite; PostgreSQL may order text by a locale, so sort here.
+        permissions.sort { $0.lockID < $1.lockID }
         return EffectivePermissions(key: key, shift: shift, permissions: permissions)
     }
 }
