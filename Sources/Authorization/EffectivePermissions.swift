@@ -28,6 +28,12 @@ public struct LockPermission: Sendable, Equatable {
     public var lockID: String
     /// The windows, sorted by start and end, with distinct bounds.
     public var windows: [PermissionWindow]
+
+    /// Creates a lock's permission.
+    public init(lockID: String, windows: [PermissionWindow]) {
+        self.lockID = lockID
+        self.windows = windows
+    }
 }
 
 /// The set of locks a key may open during a shift, as the sync station loads it onto the key.
