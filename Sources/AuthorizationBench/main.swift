@@ -133,8 +133,20 @@ func explain(_ keys: [KeyID], database: any Database, shift: Period) throws {
     let prefix = database.dialect == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN (ANALYZE, COSTS OFF) "
     for key in keys.prefix(1) {
         let rows = try database.read { connection in
-            try connection.execute(
-                prefix + sql, [.integer(key.rawValue), shift.start.sql, (shift.end ?? shift.start).sql])
+            guard connection.dialect == .postgres else {
+                return try connection.execute(
+                    prefix + sql, [.integer(key.rawValue), shift.start.sql, (shift.end ?? shift.start).sql])
+            }
+            try connection.execute("PREPARE effective(bigint, bigint, bigint) AS " + sql)
+            try connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            try connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            try connection.execute("SET LOCAL join_collapse_limit = 1")
+            try connection.execute("SET LOCAL from_collapse_limit = 1")
+            try connection.execute("SET LOCAL enable_hashjoin = off")
+            try connection.execute("SET LOCAL enable_mergejoin = off")
+            let arguments =
+                "\(key.rawValue), \(shift.start.millisecondsSinceEpoch), \((shift.end ?? shift.start).millisecondsSinceEpoch)"
+            return try connection.execute("EXPLAIN (ANALYZE, COSTS OFF) EXECUTE effective(" + arguments + ")")
         }
         for row in rows { print(row.values.map { "\($0)" }.joined(separator: " | ")) }
     }
