@@ -75,6 +75,8 @@ extension AccessStore {
 
     /// Removes an employee from a team; the team's grants stop applying to them at once.
     public func removeMember(_ employee: EmployeeID, fromTeam team: TeamID) throws {
+        // Known limitation: membership has no history, so effective permissions for past
+        // shifts use today's teams; see docs/limitations.md.
         try database.write { connection in
             try connection.execute(
                 "DELETE FROM team_members WHERE team_id = $1 AND employee_id = $2",

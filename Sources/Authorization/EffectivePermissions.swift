@@ -51,6 +51,10 @@ public struct LockPermission: Sendable, Equatable {
 /// - A schedule is not checked against the window's weekdays; the lock does that with its own
 ///   clock and time zone.
 public struct EffectivePermissions: Sendable, Equatable {
+    // Known limitation: schedules are not checked against the shift's weekdays, so a lock
+    // whose schedule never falls in the shift still counts toward the capacity; see
+    // docs/limitations.md.
+
     /// The most locks a key can hold.
     public static let keyCapacity = 4_000
 
