@@ -58,6 +58,9 @@ extension AccessStore {
     /// employees reached by a grant, of any provider serving the recipient now or later, that
     /// targets the recipient or all the provider's recipients. The sync station recomputes
     /// these keys; area and emergency grants do not depend on the provider.
+    ///
+    /// - Important: ask before recording a change dated now: once it is recorded, the old
+    ///   provider no longer serves the recipient and its keys are not listed.
     public func keysAffected(byProviderChangeOf recipient: RecipientID) throws -> [KeyID] {
         let now = clock()
         return try database.read { connection in

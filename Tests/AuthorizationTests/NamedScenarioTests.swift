@@ -212,4 +212,18 @@ struct NamedScenarioTests {
             #expect(throws: AccessError.self) { try city.store.revokeGrant(running, provider: "norr") }
         }
     }
+
+    @Test(
+        "the keys a provider change affects are those its grants reach for the recipient", arguments: TestBackend.all)
+    func affectedKeys(_ backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            let city = try Fixture(test.database)
+            _ = try city.grant("norr", .employee(city.anna), .recipient(city.r1))
+            _ = try city.grant("norr", .team(city.nightTeam), .allRecipients)
+            _ = try city.grant("soder", .employee(city.bo), .recipient(city.r2))
+
+            #expect(try city.store.keysAffected(byProviderChangeOf: city.r1) == [city.annasKey, city.nilsKey])
+            #expect(try city.store.keysAffected(byProviderChangeOf: city.r2) == [city.bosKey])
+        }
+    }
 }
