@@ -47,7 +47,7 @@ final class NodeEncoder: Encoder {
         let type = T.self
         if type == String.self { return .string(value as! String) }
         if type == Int.self { return JSONNode.number(value as! Int) }
-        if type == Bool.self { return .literal(Array((value as! Bool ? "true" : "false").utf8)) }
+        if type == Bool.self { return .bool(value as! Bool) }
         if type == Int64.self { return JSONNode.number(value as! Int64) }
         if type == Double.self { return try JSONNode.number(value as! Double, codingPath: path()) }
         if type == Date.self { return .string((value as! Date).formatted(.iso8601)) }
@@ -63,14 +63,14 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let box: JSONNode.ObjectBox
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .literal(Array("null".utf8))) }
+    mutating func encodeNil(forKey key: Key) throws { box.set(key.stringValue, .null) }
 
     // The common field types get their own overloads: synthesized `Encodable` conformances call
     // these directly, which skips the dynamic type checks of the generic path.
     mutating func encode(_ value: String, forKey key: Key) throws { box.set(key.stringValue, .string(value)) }
 
     mutating func encode(_ value: Bool, forKey key: Key) throws {
-        box.set(key.stringValue, .literal(Array((value ? "true" : "false").utf8)))
+        box.set(key.stringValue, .bool(value))
     }
 
     mutating func encode(_ value: Int, forKey key: Key) throws { box.set(key.stringValue, JSONNode.number(value)) }
@@ -111,7 +111,7 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { box.items.count }
 
-    mutating func encodeNil() throws { box.items.append(.literal(Array("null".utf8))) }
+    mutating func encodeNil() throws { box.items.append(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = count
@@ -145,7 +145,7 @@ private struct SingleNodeContainer: SingleValueEncodingContainer {
     let encoder: NodeEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
 
-    mutating func encodeNil() throws { encoder.node = .literal(Array("null".utf8)) }
+    mutating func encodeNil() throws { encoder.node = .null }
 
     mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
 }

@@ -31,6 +31,9 @@ public struct JSONBodyEncoder: Sendable {
 /// handed out by the encoder can keep adding to them.
 enum JSONNode {
     case literal([UInt8])
+    case integer(Int64)
+    case bool(Bool)
+    case null
     case string(String)
     case array(ArrayBox)
     case object(ObjectBox)
@@ -52,6 +55,12 @@ enum JSONNode {
         switch self {
         case .literal(let bytes):
             output.append(contentsOf: bytes)
+        case .integer(let value):
+            JSONNode.writeInteger(value, to: &output)
+        case .bool(let value):
+            output.append(contentsOf: value ? JSONNode.trueBytes : JSONNode.falseBytes)
+        case .null:
+            output.append(contentsOf: JSONNode.nullBytes)
         case .string(let string):
             JSONString.append(string, to: &output)
         case .array(let box):
@@ -63,25 +72,48 @@ enum JSONNode {
             output.append(UInt8(ascii: "]"))
         case .object(let box):
             output.append(UInt8(ascii: "{"))
-            // A stable sort keeps equal keys in the order set, so the last of a run wins.
-            let sorted = box.entries.enumerated().sorted {
-                $0.element.key == $1.element.key
-                    ? $0.offset < $1.offset : $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8)
-            }
+            let entries = box.entries
+            // Keys are written in byte order; a key set twice keeps its last value. Structs
+            // rarely declare fields in order, so sort positions rather than entries.
+            var order = Array(entries.indices)
+            order.sort { entries[$0].key == entries[$1].key ? $0 < $1 : entries[$0].key < entries[$1].key }
             var first = true
-            for (index, entry) in sorted.enumerated() {
-                if index + 1 < sorted.count && sorted[index + 1].element.key == entry.element.key { continue }
+            for (position, index) in order.enumerated() {
+                if position + 1 < order.count && entries[order[position + 1]].key == entries[index].key { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                JSONString.append(entry.element.key, to: &output)
+                JSONString.append(entries[index].key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                entry.element.value.write(to: &output)
+                entries[index].value.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    static func number<T: BinaryInteger>(_ value: T) -> JSONNode { .literal(Array(String(value).utf8)) }
+    static func number<T: BinaryInteger>(_ value: T) -> JSONNode {
+        if let small = Int64(exactly: value) { return .integer(small) }
+        return .literal(Array(String(value).utf8))
+    }
+
+    static let trueBytes = Array("true".utf8)
+    static let falseBytes = Array("false".utf8)
+    static let nullBytes = Array("null".utf8)
+
+    /// Writes a decimal integer without making a string first.
+    static func writeInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: buffer[index...])
+        }
+    }
 
     static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(
         _ value: T, codingPath: [any CodingKey]

@@ -37,6 +37,8 @@ public struct Router: Sendable {
     public private(set) var routes: [Route] = []
     /// Route indices by number of path segments, so matching looks only at routes that can fit.
     private var bySegmentCount: [Int: [Int]] = [:]
+    /// Routes without parameters, by method and exact path: the common case needs one lookup.
+    private var literal: [String: Int] = [:]
 
     /// Creates an empty router.
     public init() {}
@@ -54,11 +56,17 @@ public struct Router: Sendable {
             !routes.contains { $0.method == method && $0.segments.map(Router.shape) == shape },
             "duplicate route \(method) \(pattern)")
         bySegmentCount[segments.count, default: []].append(routes.count)
+        if !segments.contains(where: { if case .parameter = $0 { true } else { false } }) {
+            literal[method.rawValue + " /" + segments.map(Router.shape).joined(separator: "/")] = routes.count
+        }
         routes.append(Route(method: method, pattern: pattern, summary: summary, handler: handler, segments: segments))
     }
 
     /// Finds the route for `method` and `path`. HEAD is answered by GET routes.
     public func match(_ method: HTTPMethod, _ path: String) -> Match {
+        if let index = literal[method.rawValue + " " + path] ?? (method == .head ? literal["GET " + path] : nil) {
+            return .found(routes[index], parameters: [:])
+        }
         let parts = Router.split(path)
         var best: (index: Int, literals: Int)?
         var allowed: [HTTPMethod] = []

@@ -40,6 +40,19 @@ struct RouterTests {
         #expect(Set(allowed) == [.get, .delete, .head])
     }
 
+    @Test("a literal route matches with or without a trailing slash, and HEAD finds it too")
+    func literalVariants() {
+        let router = router()
+        for (method, path) in [(HTTPMethod.get, "/keys/lost"), (.get, "/keys/lost/"), (.head, "/keys/lost")] {
+            guard case .found(let route, let parameters) = router.match(method, path) else {
+                Issue.record("\(method) \(path) did not match")
+                continue
+            }
+            #expect(route.pattern == "/keys/lost")
+            #expect(parameters.isEmpty)
+        }
+    }
+
     @Test("HEAD is answered by the GET route")
     func headUsesGet() {
         guard case .found(let route, _) = router().match(.head, "/keys/k1") else {
