@@ -25,6 +25,11 @@ final class SQLiteConnection: SQLConnection, PooledConnection {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5000)
         try execute("PRAGMA foreign_keys = ON")
+        // Reading pages through a memory map, with a larger cache, avoids a read system call
+        // per page: a 4,000-lock permission query touches thousands of pages and spent a tenth
+        // of its time in pread with the defaults. Both are upper bounds, not allocations.
+        try execute("PRAGMA mmap_size = 1073741824")
+        try execute("PRAGMA cache_size = -65536")
         if !readOnly {
             // WAL lets readers work beside the single writer; FULL makes each commit durable
             // across power loss, which the promise that no acknowledged event is lost needs.
