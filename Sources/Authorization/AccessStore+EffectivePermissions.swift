@@ -100,8 +100,8 @@ extension AccessStore {
         dialect == .sqlite ? sqliteQuery : postgresQuery
     }
 
-    // Known limitation: a 4,000-lock key takes about 10 ms p99 on SQLite, above the 5 ms goal;
-    // most of it is building `SQLRow` values. See docs/limitations.md.
+    // Known limitation: a 4,000-lock key takes about 8 ms p99 on SQLite, above the 5 ms goal;
+    // most of it is SQLite executing this query. See docs/limitations.md.
     private static let sqliteQuery = query(greatest: "max", least: "min")
     private static let postgresQuery = query(greatest: "GREATEST", least: "LEAST")
 
