@@ -15,8 +15,17 @@ extension AccessStore {
     /// Registers a provider's key by its serial number; it opens nothing until assigned.
     /// - Throws: `AccessError` `.duplicate` when the serial is already registered.
     public func registerKey(provider: String, serial: String) throws -> KeyID {
+        try database.write { connection in
+            try registerKey(provider: provider, serial: serial, in: connection)
+        }
+    }
+
+    /// Registers a key inside the caller's transaction, so that the caller can record the change
+    /// atomically with it.
+    /// - Throws: `AccessError` `.duplicate` when the serial is already registered.
+    public func registerKey(provider: String, serial: String, in connection: any SQLConnection) throws -> KeyID {
         let now = clock()
-        return try write(duplicate: "key serial \(serial)") { connection in
+        return try translating(duplicate: "key serial \(serial)") {
             try requireProvider(provider, connection)
             return KeyID(
                 try connection.insertReturningID(
@@ -29,10 +38,15 @@ extension AccessStore {
     /// - Throws: `AccessError` `.keyNotActive` for a lost or retired key, `.notOwnStaff` when the
     ///   employee works for another provider or no longer works.
     public func assignKey(_ key: KeyID, to employee: EmployeeID) throws {
-        let now = clock()
         try database.write { connection in
-            try assign(key, to: employee, at: now, connection)
+            try assignKey(key, to: employee, in: connection)
         }
+    }
+
+    /// Hands a key to an employee inside the caller's transaction.
+    /// - Throws: as `assignKey(_:to:)`.
+    public func assignKey(_ key: KeyID, to employee: EmployeeID, in connection: any SQLConnection) throws {
+        try assign(key, to: employee, at: clock(), connection)
     }
 
     private func assign(_ key: KeyID, to employee: EmployeeID, at now: WallTime, _ connection: any SQLConnection)
@@ -61,13 +75,29 @@ extension AccessStore {
 
     /// Blocks a key at once: from this call on it has no permissions, whoever holds it.
     public func reportKeyLost(_ key: KeyID) throws {
-        try end(key, as: .lost)
+        try database.write { connection in
+            try reportKeyLost(key, in: connection)
+        }
+    }
+
+    /// Blocks a key inside the caller's transaction.
+    /// - Throws: `AccessError` `.keyNotActive` when the key is missing, lost or retired.
+    public func reportKeyLost(_ key: KeyID, in connection: any SQLConnection) throws {
+        try end(key, as: .lost, at: clock(), onlyIfActive: false, connection)
         logger.notice("key reported lost", ["access.key_id": .int(Int(key.rawValue))])
     }
 
     /// Takes a key out of service; it has no permissions from now on.
     public func retireKey(_ key: KeyID) throws {
-        try end(key, as: .retired)
+        try database.write { connection in
+            try retireKey(key, in: connection)
+        }
+    }
+
+    /// Takes a key out of service inside the caller's transaction.
+    /// - Throws: `AccessError` `.keyNotActive` when the key is missing, lost or retired.
+    public func retireKey(_ key: KeyID, in connection: any SQLConnection) throws {
+        try end(key, as: .retired, at: clock(), onlyIfActive: false, connection)
     }
 
     /// Replaces a lost or worn key in one step: the old key is retired (if still active) and a
@@ -88,13 +118,6 @@ extension AccessStore {
                 try assign(replacement, to: EmployeeID(employee), at: now, connection)
             }
             return replacement
-        }
-    }
-
-    private func end(_ key: KeyID, as status: KeyStatus) throws {
-        let now = clock()
-        try database.write { connection in
-            try end(key, as: status, at: now, onlyIfActive: false, connection)
         }
     }
 

@@ -25,7 +25,18 @@ extension AccessStore {
     ///   - number: the provider's own employee number, unique within the provider.
     ///   - displayName: a name the provider chooses; it need not be the person's legal name.
     public func registerEmployee(provider: String, number: String, displayName: String) throws -> EmployeeID {
-        try write(duplicate: "employee number \(number) at \(provider)") { connection in
+        try database.write { connection in
+            try registerEmployee(provider: provider, number: number, displayName: displayName, in: connection)
+        }
+    }
+
+    /// Registers an employee inside the caller's transaction, so that the caller can record the
+    /// change (in the audit trail, say) atomically with it.
+    /// - Throws: `AccessError` `.duplicate` when the number is taken at the provider.
+    public func registerEmployee(
+        provider: String, number: String, displayName: String, in connection: any SQLConnection
+    ) throws -> EmployeeID {
+        try translating(duplicate: "employee number \(number) at \(provider)") {
             try requireProvider(provider, connection)
             return EmployeeID(
                 try connection.insertReturningID(
@@ -38,11 +49,28 @@ extension AccessStore {
     /// grants stay on record.
     public func deactivateEmployee(_ employee: EmployeeID) throws {
         try database.write { connection in
-            let rows = try connection.execute(
-                "UPDATE employees SET active = 0 WHERE id = $1 RETURNING id", [.integer(employee.rawValue)])
-            guard !rows.isEmpty else { throw AccessError(.notFound, "there is no employee \(employee)") }
+            try deactivateEmployee(employee, in: connection)
         }
+    }
+
+    /// Marks an employee as no longer working, inside the caller's transaction.
+    /// - Throws: `AccessError` `.notFound` when there is no such employee.
+    public func deactivateEmployee(_ employee: EmployeeID, in connection: any SQLConnection) throws {
+        let rows = try connection.execute(
+            "UPDATE employees SET active = 0 WHERE id = $1 RETURNING id", [.integer(employee.rawValue)])
+        guard !rows.isEmpty else { throw AccessError(.notFound, "there is no employee \(employee)") }
         logger.info("employee deactivated", ["access.employee_id": .int(Int(employee.rawValue))])
+    }
+
+    /// Changes the name the provider shows for an employee, inside the caller's transaction.
+    /// - Throws: `AccessError` `.notFound` when there is no such employee.
+    public func renameEmployee(_ employee: EmployeeID, to displayName: String, in connection: any SQLConnection)
+        throws
+    {
+        let rows = try connection.execute(
+            "UPDATE employees SET display_name = $2 WHERE id = $1 RETURNING id",
+            [.integer(employee.rawValue), .text(displayName)])
+        guard !rows.isEmpty else { throw AccessError(.notFound, "there is no employee \(employee)") }
     }
 
     /// Creates a team (a route group) of a provider.

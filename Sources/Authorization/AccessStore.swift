@@ -54,6 +54,17 @@ public struct AccessStore: Sendable {
         }
     }
 
+    /// Runs `body` inside the caller's transaction, translating constraint failures into
+    /// `AccessError`; the caller's transaction is then rolled back by the error.
+    @discardableResult
+    func translating<T>(duplicate what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw AccessError.translating(error, duplicate: what)
+        }
+    }
+
     /// Checks that `provider` is a care provider.
     func requireProvider(_ provider: String, _ connection: any SQLConnection) throws {
         let row = try connection.first("SELECT kind FROM organisations WHERE id = $1", [.text(provider)])
