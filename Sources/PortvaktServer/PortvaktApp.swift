@@ -54,6 +54,8 @@ public final class PortvaktApp: Sendable {
         InfoRoutes().register(in: &api)
         TokenRoutes(database: database, now: now).register(in: &api)
         AuditRoutes(database: database).register(in: &api)
+        EmployeeRoutes(database: database, now: now).register(in: &api)
+        KeyRoutes(database: database, now: now).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api
     }
