@@ -123,7 +123,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PortvaktServerTests",
-            dependencies: ["PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "SQLiteStorage"],
+            dependencies: [
+                "PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "Authorization",
+                "Observability", "SQLiteStorage", "Storage",
+            ],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(

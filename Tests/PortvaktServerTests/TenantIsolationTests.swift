@@ -1,8 +1,10 @@
 import Accounts
+import Authorization
 import Foundation
 import HTTPServer
 import PortvaktServer
 import PortvaktTesting
+import Storage
 import Testing
 
 /// Generated from the route table: every secured route is called by each provider role of one
@@ -14,6 +16,8 @@ struct TenantIsolationTests {
     /// Another provider's objects, by the path parameter that names them.
     private struct Foreign {
         let tokenID: String
+        let employeeID: String
+        let keyID: String
     }
 
     private static let providerRoles: [Role] = [.providerAdministrator, .planner, .auditor]
@@ -27,16 +31,25 @@ struct TenantIsolationTests {
             }
             switch (route.pattern, segment) {
             case ("/api/v1/tokens/:id", ":id"): parts.append(foreign.tokenID)
+            case ("/api/v1/employees/:id", ":id"): parts.append(foreign.employeeID)
+            case ("/api/v1/keys/:id", ":id"), ("/api/v1/keys/:id/assignment", ":id"), ("/api/v1/keys/:id/lost", ":id"),
+                ("/api/v1/keys/:id/retirement", ":id"), ("/api/v1/keys/:id/permissions", ":id"):
+                parts.append(foreign.keyID)
             default: return nil
             }
         }
         return "/" + parts.joined(separator: "/")
     }
 
-    private func body(for route: SecuredRoute) -> String? {
+    private func body(for route: SecuredRoute, _ foreign: Foreign) -> String? {
         switch (route.method, route.pattern) {
         case (.post, "/api/v1/tokens"):
             #"{"name":"intruder","role":"planner","organisationID":"org-soder","lifetimeDays":1}"#
+        case (.post, "/api/v1/employees"):
+            #"{"employeeNumber":"X1","displayName":"intruder","organisationID":"org-soder"}"#
+        case (.patch, "/api/v1/employees/:id"): #"{"displayName":"intruder","active":false}"#
+        case (.post, "/api/v1/keys"): #"{"serial":"INTRUDER-1","organisationID":"org-soder"}"#
+        case (.post, "/api/v1/keys/:id/assignment"): #"{"employeeID":"\#(foreign.employeeID)"}"#
         default: nil
         }
     }
@@ -53,8 +66,14 @@ struct TenantIsolationTests {
             let soder = try BootstrapTokens.create(
                 organisationID: "org-soder", role: .planner, name: "soder", days: 1, database: test.database, now: now,
                 actor: "test")
-            let foreign = Foreign(tokenID: soder.token.id)
+            let access = AccessStore(database: test.database)
+            let employee = try access.registerEmployee(provider: "org-soder", number: "S1", displayName: "Söder staff")
+            let key = try access.registerKey(provider: "org-soder", serial: "SODER-1")
+            try access.assignKey(key, to: employee)
+            let foreign = Foreign(
+                tokenID: soder.token.id, employeeID: String(employee.rawValue), keyID: String(key.rawValue))
             let tokensBefore = try TokenStore(database: test.database).list(organisationID: "org-soder")
+            let staffBefore = try snapshot(test.database)
 
             let routes = try harness.app.securedRoutes()
             #expect(!routes.isEmpty)
@@ -69,8 +88,8 @@ struct TenantIsolationTests {
                         continue
                     }
                     if route.method == .get { path += "?organisation=org-soder" }
-                    var headers = [("Authorization", "Bearer \(bearer)")]
-                    let payload = body(for: route)
+                    var headers = [("Authorization", "Bearer \(bearer)"), ("If-Match", "*")]
+                    let payload = body(for: route, foreign)
                     if payload != nil { headers.append(("Content-Type", "application/json")) }
                     let response = try TestHTTPClient.request(
                         port: harness.port, route.method.rawValue, path, headers: headers,
@@ -85,6 +104,16 @@ struct TenantIsolationTests {
                 }
             }
             #expect(try TokenStore(database: test.database).list(organisationID: "org-soder") == tokensBefore)
+            #expect(try snapshot(test.database) == staffBefore)
+        }
+    }
+
+    /// Every employee and key row, to show that no refused call changed one.
+    private func snapshot(_ database: any Database) throws -> [SQLRow] {
+        try database.read { connection in
+            try connection.execute(
+                "SELECT 'employee' AS kind, id, employee_number AS name, display_name AS detail, active AS flag FROM employees "
+                    + "UNION ALL SELECT 'key', id, serial, status, employee_id FROM keys ORDER BY 1, 2", [])
         }
     }
 }
