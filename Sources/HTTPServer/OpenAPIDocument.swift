@@ -66,10 +66,11 @@ public struct OpenAPIDocument: Sendable {
         var parameters: [JSONValue] = OpenAPIDocument.pathParameters(entry.pattern).map { name in
             .object(["name": .string(name), "in": "path", "required": true, "schema": .schema(.string(minLength: 1))])
         }
-        parameters += operation.query.map { query in
+        let optional = operation.query.map { ($0, "query") } + operation.headers.map { ($0, "header") }
+        parameters += optional.map { parameter, location in
             .object([
-                "name": .string(query.name), "in": "query", "required": false, "schema": .schema(query.schema),
-                "description": .string(query.description),
+                "name": .string(parameter.name), "in": .string(location), "required": false,
+                "schema": .schema(parameter.schema), "description": .string(parameter.description),
             ])
         }
 

@@ -20,6 +20,8 @@ public struct OpenAPIOperation: Sendable {
     public let id: String
     /// Query parameters.
     public let query: [Query]
+    /// Optional request header fields the operation reads, such as `If-Match`.
+    public let headers: [Query]
     /// The JSON request body's schema, if the operation takes one.
     public let body: JSONSchema?
     /// The success status and its JSON schema (`nil` for an empty body).
@@ -32,12 +34,13 @@ public struct OpenAPIOperation: Sendable {
 
     /// Describes an operation.
     public init(
-        tag: String, id: String, query: [Query] = [], body: JSONSchema? = nil,
+        tag: String, id: String, query: [Query] = [], headers: [Query] = [], body: JSONSchema? = nil,
         success: (status: HTTPStatus, schema: JSONSchema?), errors: [HTTPStatus] = [], authenticated: Bool = true
     ) {
         self.tag = tag
         self.id = id
         self.query = query
+        self.headers = headers
         self.body = body
         self.success = success
         self.errors = errors
