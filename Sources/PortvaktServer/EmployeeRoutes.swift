@@ -66,17 +66,18 @@ struct EmployeeRoutes {
                 ], required: ["id", "organisationID", "employeeNumber", "displayName", "active"]))
 
         let routes = self
+        let idempotency = Idempotency(database: database, now: now)
         api.add(
             .post, "/api/v1/employees", summary: "Register an employee", roles: Self.writers,
             OpenAPIOperation(
-                tag: "staff", id: "createEmployee",
+                tag: "staff", id: "createEmployee", headers: [Idempotency.parameter],
                 body: .object(
                     [
                         "employeeNumber": .string(minLength: 1, maxLength: 50),
                         "displayName": .string(minLength: 1, maxLength: 100), "organisationID": .string(),
                     ], required: ["employeeNumber", "displayName"], additional: true),
-                success: (.created, .reference("Employee")), errors: [.notFound, .conflict, .unprocessableContent])
-        ) { try routes.create($0, $1) }
+                success: (.created, .reference("Employee")), errors: [.notFound, .conflict, .unprocessableContent]),
+            handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
             .get, "/api/v1/employees", summary: "List a provider's employees", roles: Self.readers,
             OpenAPIOperation(
@@ -102,6 +103,9 @@ struct EmployeeRoutes {
             roles: Self.writers,
             OpenAPIOperation(
                 tag: "staff", id: "updateEmployee",
+                headers: [
+                    .init("If-Match", .string(), "the ETag from reading the employee; without it the answer is 428")
+                ],
                 body: .object(
                     ["displayName": .string(minLength: 1, maxLength: 100), "active": .boolean], required: [],
                     additional: true),

@@ -55,15 +55,16 @@ struct KeyRoutes {
                 ], required: ["id", "organisationID", "serial", "status", "statusChangedAt"]))
 
         let routes = self
+        let idempotency = Idempotency(database: database, now: now)
         api.add(
             .post, "/api/v1/keys", summary: "Register a digital key", roles: Self.writers,
             OpenAPIOperation(
-                tag: "keys", id: "createKey",
+                tag: "keys", id: "createKey", headers: [Idempotency.parameter],
                 body: .object(
                     ["serial": .string(minLength: 1, maxLength: 64), "organisationID": .string()], required: ["serial"],
                     additional: true),
-                success: (.created, .reference("Key")), errors: [.notFound, .conflict, .unprocessableContent])
-        ) { try routes.create($0, $1) }
+                success: (.created, .reference("Key")), errors: [.notFound, .conflict, .unprocessableContent]),
+            handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
             .get, "/api/v1/keys", summary: "List a provider's keys", roles: Self.readers,
             OpenAPIOperation(

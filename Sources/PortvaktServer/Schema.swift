@@ -7,7 +7,7 @@ import Storage
 /// edited: a change is a new migration appended to the list.
 public enum Schema {
     /// Every migration this build knows: the access model's (migration 1, the organisations,
-    /// among them), then the accounts' and the audit trail's.
+    /// among them), then the accounts', the audit trail's and the API's idempotency records.
     public static let migrations: [Migration] =
-        AuthorizationSchema.migrations + AccountsSchema.migrations + AuditSchema.migrations
+        AuthorizationSchema.migrations + AccountsSchema.migrations + AuditSchema.migrations + [Idempotency.migration]
 }
