@@ -23,9 +23,3 @@ struct ChangeRecorder {
         try AuditTrail().append(change, at: now(), in: connection)
     }
 }
-
-extension Principal {
-    /// The organisation whose objects this principal may touch, or `nil` for the central unit,
-    /// which may touch every organisation's.
-    var scope: String? { isCentral ? nil : organisationID }
-}

@@ -72,6 +72,8 @@ struct Idempotency {
             throw error
         }
         if (200..<300).contains(response.status.code) {
+            // Known limitation: the response is stored after the handler's transaction commits,
+            // not in it, so a crash in between leaves the key unresolved; see docs/limitations.md.
             try store(response, key, for: principal)
         } else {
             try release(key, for: principal)
