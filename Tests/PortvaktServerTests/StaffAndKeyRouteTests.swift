@@ -275,6 +275,13 @@ struct StaffAndKeyRouteTests {
             for action in ["key.register", "key.assign", "key.report_lost", "key.retire"] {
                 #expect(actions.contains(action), "\(action)")
             }
+            let audit = try setup.call("GET", "/api/v1/audit?limit=500", bearer: setup.norrAdmin)
+            let report = (audit.json?["items"] as? [[String: Any]])?.first {
+                $0["action"] as? String == "key.report_lost"
+            }
+            #expect((report?["before"] as? String)?.contains(#""status":"active""#) == true)
+            #expect((report?["after"] as? String)?.contains(#""status":"lost""#) == true)
+            #expect(report?["organisationID"] as? String == "org-norr")
         }
     }
 
