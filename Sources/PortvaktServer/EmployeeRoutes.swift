@@ -192,17 +192,8 @@ struct EmployeeRoutes {
         let store = AccessStore(database: database)
         let updated = try database.write { connection in
             let before = try Self.find(id, scope: principal.scope, lock: true, connection)
-            guard let condition = request.headers["If-Match"] else {
-                throw HTTPError(
-                    .preconditionRequired,
-                    detail: "send If-Match with the ETag of the employee as you last read it, so no change is lost")
-            }
-            let tags = condition.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard tags.contains("*") || tags.contains(before.entityTag) else {
-                throw HTTPError(
-                    .preconditionFailed,
-                    detail: "the employee changed since you read it; read it again and repeat your change")
-            }
+            // An invalid body is refused before the precondition, so that a 412 always means
+            // that an otherwise acceptable change came too late.
             let body = try request.decode(UpdateRequest.self)
             var after = before
             var errors: [ProblemDetails.FieldError] = []
@@ -217,6 +208,17 @@ struct EmployeeRoutes {
                 errors.append(.init(field: "active", message: "a former employee cannot be made active again"))
             }
             try Self.refuse(errors, "Invalid employee change")
+            guard let condition = request.headers["If-Match"] else {
+                throw HTTPError(
+                    .preconditionRequired,
+                    detail: "send If-Match with the ETag of the employee as you last read it, so no change is lost")
+            }
+            let tags = condition.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard tags.contains("*") || tags.contains(before.entityTag) else {
+                throw HTTPError(
+                    .preconditionFailed,
+                    detail: "the employee changed since you read it; read it again and repeat your change")
+            }
             if after.displayName != before.displayName {
                 try store.renameEmployee(id, to: after.displayName, in: connection)
             }
