@@ -56,6 +56,7 @@ public final class PortvaktApp: Sendable {
         AuditRoutes(database: database).register(in: &api)
         EmployeeRoutes(database: database, now: now).register(in: &api)
         KeyRoutes(database: database, now: now).register(in: &api)
+        RecipientExportRoute(database: database, now: now).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api
     }
