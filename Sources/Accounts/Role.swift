@@ -19,3 +19,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         self == .centralAdministrator || self == .centralOperator
     }
 }
+
+extension Role {
+    /// Those who manage an organisation's staff, keys and tokens.
+    public static let administrators: Set<Role> = [.centralAdministrator, .providerAdministrator]
+    /// Those who may read a provider's staff and keys.
+    public static let staffReaders: Set<Role> = [.centralAdministrator, .providerAdministrator, .planner, .auditor]
+}

@@ -8,11 +8,8 @@ import Storage
 struct AuditRoutes {
     let database: any Database
 
-    /// One page of entries; `next` is the cursor for the following page, absent on the last.
-    struct Page: Codable {
-        var items: [Entry]
-        var next: String?
-    }
+    /// One page of entries.
+    typealias Page = APIPage<Entry>
 
     /// An entry as the API shows it, with the hash in hexadecimal.
     struct Entry: Codable {
@@ -66,8 +63,8 @@ struct AuditRoutes {
                     .object(["items": .array(.reference("AuditEntry")), "next": .string()], required: ["items"])
                 ))
         ) { request, principal in
-            let after = try Self.integer(request.query["after"], name: "after", range: 0...Int64.max) ?? 0
-            let limit = try Self.integer(request.query["limit"], name: "limit", range: 1...500) ?? 100
+            let after = try request.integerQuery("after", in: 0...Int64.max) ?? 0
+            let limit = try request.integerQuery("limit", in: 1...500) ?? 100
             let scope = principal.isCentral ? nil : principal.organisationID
             let entries = try AuditTrail().entries(
                 after: after, organisationID: scope, limit: Int(limit), in: database)
@@ -78,8 +75,7 @@ struct AuditRoutes {
                     action: entry.action, objectType: entry.objectType, objectID: entry.objectID, before: entry.before,
                     after: entry.after, hash: entry.hash.map { String($0, radix: 16).leftPadded }.joined())
             }
-            let next = items.count == Int(limit) ? items.last.map { String($0.sequence) } : nil
-            return try .json(Page(items: items, next: next))
+            return try .json(Page(items: items, limit: limit) { String($0.sequence) })
         }
         api.add(
             .get, "/api/v1/audit/verification", summary: "Check the audit trail's hash chain",
@@ -98,17 +94,6 @@ struct AuditRoutes {
             let broken = try AuditTrail().verify(in: database)
             return try .json(Verification(intact: broken == nil, firstBrokenSequence: broken))
         }
-    }
-
-    private static func integer(_ text: String?, name: String, range: ClosedRange<Int64>) throws -> Int64? {
-        guard let text else { return nil }
-        guard let value = Int64(text), range.contains(value) else {
-            throw HTTPError(
-                .badRequest, title: "Invalid query parameter",
-                detail: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)",
-                errors: [.init(field: name, message: "a whole number from \(range.lowerBound) to \(range.upperBound)")])
-        }
-        return value
     }
 }
 

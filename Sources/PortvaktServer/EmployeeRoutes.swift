@@ -47,14 +47,11 @@ struct EmployeeRoutes {
         var active: Bool?
     }
 
-    /// A page of employees; `next` is the cursor for the following page, absent on the last.
-    struct Page: Codable {
-        var items: [Employee]
-        var next: String?
-    }
+    /// A page of employees.
+    typealias Page = APIPage<Employee>
 
-    static let writers: Set<Role> = [.centralAdministrator, .providerAdministrator]
-    static let readers: Set<Role> = [.centralAdministrator, .providerAdministrator, .planner, .auditor]
+    static let writers = Role.administrators
+    static let readers = Role.staffReaders
 
     func register(in api: inout APIRouter) {
         api.define(
@@ -176,7 +173,7 @@ struct EmployeeRoutes {
                 [.integer(after), .text(organisationID), active.map { .integer($0 ? 1 : 0) } ?? .null, .integer(limit)]
             ).map(Self.employee)
         }
-        return try .json(Page(items: items, next: items.count == Int(limit) ? items.last?.id : nil))
+        return try .json(Page(items: items, limit: limit) { $0.id })
     }
 
     private func show(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

@@ -35,14 +35,11 @@ struct KeyRoutes {
         var employeeID: String
     }
 
-    /// A page of keys; `next` is the cursor for the following page, absent on the last.
-    struct Page: Codable {
-        var items: [Key]
-        var next: String?
-    }
+    /// A page of keys.
+    typealias Page = APIPage<Key>
 
-    static let writers: Set<Role> = [.centralAdministrator, .providerAdministrator]
-    static let readers: Set<Role> = [.centralAdministrator, .providerAdministrator, .planner, .auditor]
+    static let writers = Role.administrators
+    static let readers = Role.staffReaders
 
     func register(in api: inout APIRouter) {
         api.define(
@@ -151,7 +148,7 @@ struct KeyRoutes {
                 """, [.integer(after), .text(organisationID), .integer(limit)]
             ).map(Self.key)
         }
-        return try .json(Page(items: items, next: items.count == Int(limit) ? items.last?.id : nil))
+        return try .json(Page(items: items, limit: limit) { $0.id })
     }
 
     private func show(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

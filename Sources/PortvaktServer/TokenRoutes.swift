@@ -26,12 +26,10 @@ struct TokenRoutes {
         var bearer: String
     }
 
-    /// A page of tokens.
-    struct Page: Codable {
-        var items: [APIToken]
-    }
+    /// A page of tokens (all of them: an organisation has few).
+    typealias Page = APIPage<APIToken>
 
-    static let administrators: Set<Role> = [.centralAdministrator, .providerAdministrator]
+    static let administrators = Role.administrators
 
     func register(in api: inout APIRouter) {
         api.define("Role", .string(values: Role.allCases.map(\.rawValue)))
