@@ -45,6 +45,25 @@ struct EmployeeRoutes {
         var displayName: String?
         /// Only `false` is accepted: an employee who stopped working is not brought back.
         var active: Bool?
+
+        private enum CodingKeys: String, CodingKey {
+            case displayName, active
+        }
+
+        /// An absent field stays as it is; an explicit `null` is refused, as the document says,
+        /// rather than read as absent.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            for key in [CodingKeys.displayName, .active] where container.contains(key) {
+                if try container.decodeNil(forKey: key) {
+                    throw DecodingError.valueNotFound(
+                        key == .active ? Bool.self : String.self,
+                        .init(codingPath: [key], debugDescription: "null is not a value for \(key.stringValue)"))
+                }
+            }
+            displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+            active = try container.decodeIfPresent(Bool.self, forKey: .active)
+        }
     }
 
     /// A page of employees.
@@ -116,12 +135,12 @@ struct EmployeeRoutes {
         let organisationID = body.organisationID ?? principal.organisationID
         var errors: [ProblemDetails.FieldError] = []
         let number = body.employeeNumber.trimmingCharacters(in: .whitespaces)
-        if number.isEmpty || number.count > 50 {
+        if number.isEmpty || number.schemaLength > 50 {
             errors.append(
                 .init(field: "employeeNumber", message: "give the provider's employee number, 1 to 50 characters"))
         }
         let name = body.displayName.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || name.count > 100 {
+        if name.isEmpty || name.schemaLength > 100 {
             errors.append(.init(field: "displayName", message: "give a name of 1 to 100 characters"))
         }
         guard principal.mayRead(organisation: organisationID) else {
@@ -196,7 +215,7 @@ struct EmployeeRoutes {
             var errors: [ProblemDetails.FieldError] = []
             if let displayName = body.displayName {
                 let name = displayName.trimmingCharacters(in: .whitespaces)
-                if name.isEmpty || name.count > 100 {
+                if name.isEmpty || name.schemaLength > 100 {
                     errors.append(.init(field: "displayName", message: "give a name of 1 to 100 characters"))
                 }
                 after.displayName = name

@@ -103,7 +103,7 @@ struct KeyRoutes {
         let organisationID = body.organisationID ?? principal.organisationID
         var errors: [ProblemDetails.FieldError] = []
         let serial = body.serial.trimmingCharacters(in: .whitespaces)
-        if serial.isEmpty || serial.count > 64 {
+        if serial.isEmpty || serial.schemaLength > 64 {
             errors.append(.init(field: "serial", message: "give the key's serial number, 1 to 64 characters"))
         }
         guard principal.mayRead(organisation: organisationID) else {

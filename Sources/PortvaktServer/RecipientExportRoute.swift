@@ -58,7 +58,7 @@ struct RecipientExportRoute {
                 ],
                 success: (.ok, .reference("RecipientExport")), errors: [.notFound])
         ) { request, principal in
-            guard let alarmCode = request.query["alarmCode"], (1...64).contains(alarmCode.count) else {
+            guard let alarmCode = request.query["alarmCode"], (1...64).contains(alarmCode.schemaLength) else {
                 throw HTTPError(
                     .badRequest, title: "Invalid query parameter", detail: "give the alarm code as alarmCode",
                     errors: [.init(field: "alarmCode", message: "the recipient's alarm code, 1 to 64 characters")])

@@ -75,7 +75,7 @@ struct TokenRoutes {
         let organisationID = body.organisationID ?? principal.organisationID
         var errors: [ProblemDetails.FieldError] = []
         let name = body.name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || name.count > 100 {
+        if name.isEmpty || name.schemaLength > 100 {
             errors.append(.init(field: "name", message: "give the token a name of 1 to 100 characters"))
         }
         if !(1...365).contains(body.lifetimeDays) {

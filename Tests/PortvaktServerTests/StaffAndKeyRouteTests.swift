@@ -234,6 +234,18 @@ struct StaffAndKeyRouteTests {
                 "PATCH", path, bearer: setup.norrAdmin, json: #"{"active":true}"#, headers: [("If-Match", "*")])
             #expect(back.status == 422)
             #expect(try setup.auditActions().filter { $0 == "employee.update" }.count == 2)
+
+            // Explicit nulls are refused, not read as absent; lengths count code points, as the
+            // OpenAPI document's maxLength does (60 letters with combining accents are 120).
+            let null = try setup.call(
+                "PATCH", path, bearer: setup.norrAdmin, json: #"{"active":null}"#, headers: [("If-Match", "*")])
+            #expect(null.status == 400)
+            let accented = String(repeating: "e\u{301}", count: 60)
+            #expect(accented.count == 60)
+            let long = try setup.call(
+                "PATCH", path, bearer: setup.norrAdmin, json: #"{"displayName":"\#(accented)"}"#,
+                headers: [("If-Match", "*")])
+            #expect(long.status == 422)
         }
     }
 
