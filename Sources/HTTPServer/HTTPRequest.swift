@@ -43,8 +43,13 @@ public struct HTTPRequest: Sendable {
 
     /// Decodes the JSON body into `T`.
     ///
+    /// A member set to `null` is refused rather than read as absent: no request schema of the API
+    /// allows `null`, and a client that sends one means something the server would otherwise
+    /// silently ignore. Leave a field out to leave it unchanged.
+    ///
     /// - Throws: `HTTPError` 415 when the body is not declared as JSON, 400 when it is not valid
-    ///   JSON or does not have the expected shape, with a detail naming the offending field.
+    ///   JSON, has a `null` member or does not have the expected shape, with a detail naming the
+    ///   offending field.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws(HTTPError) -> T {
         if let contentType = headers["Content-Type"], !contentType.lowercased().hasPrefix("application/json") {
             throw HTTPError(
@@ -53,8 +58,17 @@ public struct HTTPRequest: Sendable {
         guard !body.isEmpty else {
             throw HTTPError(.badRequest, title: "Missing request body", detail: "this request needs a JSON body")
         }
+        let data = Data(body)
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let field = object.first(where: { $0.value is NSNull })?.key
+        {
+            let message = "the field \(field) must not be null; leave it out instead"
+            throw HTTPError(
+                .badRequest, title: "Invalid request body", detail: message,
+                errors: [ProblemDetails.FieldError(field: field, message: message)])
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(body))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw HTTPError.describing(error)
         } catch {

@@ -45,25 +45,6 @@ struct EmployeeRoutes {
         var displayName: String?
         /// Only `false` is accepted: an employee who stopped working is not brought back.
         var active: Bool?
-
-        private enum CodingKeys: String, CodingKey {
-            case displayName, active
-        }
-
-        /// An absent field stays as it is; an explicit `null` is refused, as the document says,
-        /// rather than read as absent.
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            for key in [CodingKeys.displayName, .active] where container.contains(key) {
-                if try container.decodeNil(forKey: key) {
-                    throw DecodingError.valueNotFound(
-                        key == .active ? Bool.self : String.self,
-                        .init(codingPath: [key], debugDescription: "null is not a value for \(key.stringValue)"))
-                }
-            }
-            displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
-            active = try container.decodeIfPresent(Bool.self, forKey: .active)
-        }
     }
 
     /// A page of employees.

@@ -45,6 +45,16 @@ struct RequestHandlingTests {
         #expect(errors?.first?["field"] == "count")
     }
 
+    @Test("a member set to null is refused, naming the field, rather than read as absent")
+    func nullMember() throws {
+        let server = try TestServer.start()
+        defer { server.server.shutdown() }
+        let response = try TestHTTPClient.request(
+            port: server.port, "POST", "/echo", json: #"{"name":null,"count":1}"#)
+        #expect(response.status == 400)
+        #expect(response.json?["detail"] as? String == "the field name must not be null; leave it out instead")
+    }
+
     @Test("a body that is not declared as JSON gets 415")
     func wrongContentType() throws {
         let server = try TestServer.start()
