@@ -5,6 +5,8 @@ import Storage
 ///
 /// Each entry's hash covers the previous entry's hash and the entry's own fields, so deleting,
 /// reordering or editing any entry breaks every later hash; `verify` finds the first break.
+/// Entries past the retention period leave only through `purge`, which records a checkpoint that
+/// verification starts from.
 /// Appends are serialised (SQLite has one writer; on PostgreSQL a transaction-scoped advisory
 /// lock), so sequence numbers have no gaps.
 public struct AuditTrail: Sendable {
@@ -49,35 +51,70 @@ public struct AuditTrail: Sendable {
         throws -> [AuditEntry]
     {
         try database.read { connection in
-            try connection.execute(
-                """
-                SELECT * FROM audit_entries WHERE sequence > $1 AND (CAST($2 AS TEXT) IS NULL OR organisation_id = $2)
-                ORDER BY sequence LIMIT $3
-                """, [.integer(sequence), .text(organisationID), .integer(Int64(limit))]
-            ).map(AuditTrail.entry)
+            try entries(after: sequence, organisationID: organisationID, limit: limit, in: connection)
         }
     }
 
-    /// Walks the whole trail and returns the sequence number of the first entry whose hash or
-    /// position does not follow from the one before, or `nil` when the trail is intact.
+    /// Walks the trail and returns the sequence number of the first entry whose hash or position
+    /// does not follow from the one before, or `nil` when the trail is intact; see `verification`.
     public func verify(in database: any Database, batch: Int = 1000) throws -> Int64? {
-        var previous = AuditTrail.genesis
-        var expected: Int64 = 1
-        while true {
-            let page = try entries(after: expected - 1, limit: batch, in: database)
-            for entry in page {
-                let change = AuditChange(
-                    actorID: entry.actorID, actorOrganisationID: entry.actorOrganisationID,
-                    organisationID: entry.organisationID, action: entry.action, objectType: entry.objectType,
-                    objectID: entry.objectID, before: entry.before, after: entry.after)
-                let recomputed = AuditTrail.hash(
-                    previous: previous, sequence: entry.sequence, at: entry.at, change: change)
-                guard entry.sequence == expected, constantTimeEqual(recomputed, entry.hash) else { return expected }
-                previous = entry.hash
-                expected += 1
+        try verification(in: database, batch: batch).firstBrokenSequence
+    }
+
+    /// Walks the kept trail in one consistent snapshot and reports the first break.
+    ///
+    /// A purged trail is checked from its newest checkpoint: the first kept entry must follow the
+    /// checkpoint's sequence and chain from its hash, and the entry that recorded the purge must
+    /// be present and agree with the checkpoint. So an edited, reordered or removed kept entry,
+    /// and a removal that no purge covered, are both found.
+    public func verification(in database: any Database, batch: Int = 1000) throws -> AuditVerification {
+        try database.read { connection in
+            let checkpoint = try AuditCheckpoint.newest(in: connection)
+            var previous = checkpoint?.throughHash ?? AuditTrail.genesis
+            var expected = (checkpoint?.throughSequence ?? 0) + 1
+            func broken(at sequence: Int64) -> AuditVerification {
+                AuditVerification(firstBrokenSequence: sequence, checkpoint: checkpoint)
             }
-            if page.count < batch { return nil }
+            while true {
+                let page = try entries(after: expected - 1, organisationID: nil, limit: batch, in: connection)
+                for entry in page {
+                    guard entry.sequence == expected, constantTimeEqual(AuditTrail.hash(entry, previous), entry.hash)
+                    else { return broken(at: expected) }
+                    if let checkpoint, entry.sequence == checkpoint.recordedIn,
+                        entry.action != AuditTrail.purgeAction || entry.after != checkpoint.recordedJSON
+                    {
+                        return broken(at: expected)
+                    }
+                    previous = entry.hash
+                    expected += 1
+                }
+                if page.count < batch { break }
+            }
+            // The purge's own record comes after every entry it kept; a trail cut off before it
+            // lost entries that no checkpoint covers.
+            if let checkpoint, checkpoint.recordedIn >= expected { return broken(at: expected) }
+            return AuditVerification(firstBrokenSequence: nil, checkpoint: checkpoint)
         }
+    }
+
+    func entries(after sequence: Int64, organisationID: String?, limit: Int, in connection: any SQLConnection)
+        throws -> [AuditEntry]
+    {
+        try connection.execute(
+            """
+            SELECT * FROM audit_entries WHERE sequence > $1 AND (CAST($2 AS TEXT) IS NULL OR organisation_id = $2)
+            ORDER BY sequence LIMIT $3
+            """, [.integer(sequence), .text(organisationID), .integer(Int64(limit))]
+        ).map(AuditTrail.entry)
+    }
+
+    /// The hash `entry` should have when it follows an entry whose hash is `previous`.
+    static func hash(_ entry: AuditEntry, _ previous: [UInt8]) -> [UInt8] {
+        let change = AuditChange(
+            actorID: entry.actorID, actorOrganisationID: entry.actorOrganisationID,
+            organisationID: entry.organisationID, action: entry.action, objectType: entry.objectType,
+            objectID: entry.objectID, before: entry.before, after: entry.after)
+        return hash(previous: previous, sequence: entry.sequence, at: entry.at, change: change)
     }
 
     /// BLAKE2b over the previous hash and a length-prefixed encoding of every field, so no two

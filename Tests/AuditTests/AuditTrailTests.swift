@@ -79,12 +79,7 @@ struct AuditTrailTests {
                 }
                 // Someone with administrator access to the database removes the guard first.
                 try test.database.write { connection in
-                    if connection.dialect == .sqlite {
-                        try connection.execute("DROP TRIGGER audit_entries_no_update")
-                        try connection.execute("DROP TRIGGER audit_entries_no_delete")
-                    } else {
-                        try connection.execute("DROP TRIGGER audit_entries_no_change ON audit_entries")
-                    }
+                    try AuditGuards.drop(in: connection)
                     try connection.execute(tampering)
                 }
                 #expect(try AuditTrail().verify(in: test.database) == 4, "\(tampering)")
