@@ -112,6 +112,20 @@ public struct TokenStore: Sendable {
         }
     }
 
+    /// Deletes the tokens that expired or were revoked before `cutoff` and returns how many.
+    ///
+    /// Audit entries name the token that acted. Called with the audit trail's retention cutoff, a
+    /// token stays as long as any entry it made can still be kept, since it made them all before
+    /// it ended.
+    @discardableResult
+    public func purge(endedBefore cutoff: Int64) throws -> Int {
+        try database.write { connection in
+            try connection.execute(
+                "DELETE FROM api_tokens WHERE expires_at < $1 OR revoked_at < $1 RETURNING id", [.integer(cutoff)]
+            ).count
+        }
+    }
+
     private static let columns = "id, organisation_id, role, name, created_at, expires_at, revoked_at"
 
     private static func token(_ row: SQLRow) throws -> APIToken {

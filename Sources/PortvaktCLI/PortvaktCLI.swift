@@ -5,8 +5,8 @@ import Observability
 /// codes. The executable only calls `run`.
 public enum PortvaktCLI {
     static let commands: [any Command.Type] = [
-        ServeCommand.self, MigrateCommand.self, DemoCommand.self, TokenCommand.self, ConfigCommand.self,
-        VersionCommand.self,
+        ServeCommand.self, MigrateCommand.self, DemoCommand.self, TokenCommand.self, PurgeCommand.self,
+        ConfigCommand.self, VersionCommand.self,
     ]
 
     /// Runs `portvakt` with `arguments` (program name first) and returns the exit code.

@@ -9,6 +9,8 @@ enum ServeCommand: Command {
 
         Runs the server until SIGTERM or SIGINT, then lets in-flight requests finish.
         Pending schema migrations are applied first unless storage.migrate_on_start is false.
+        Data past its retention period is purged at start and then every
+        retention.purge_interval_minutes (see 'portvakt purge --help').
 
         options:
         \(ServerOptions.help)
@@ -23,7 +25,15 @@ enum ServeCommand: Command {
         let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
         try app.prepareDatabase()
         let server = try app.start()
+        let retention = configuration.retention.purgeInterval.map { interval in
+            let logger = logger.child(label: "retention")
+            let purger = RetentionPurger.standard(
+                database: database, policy: configuration.retention, actor: "system:retention", logger: logger)
+            return RetentionSchedule(purger: purger, interval: interval, metrics: app.metrics, logger: logger)
+        }
+        retention?.start()
         server.runUntilSignalled()
+        retention?.stop()
         return ExitCode.success
     }
 }

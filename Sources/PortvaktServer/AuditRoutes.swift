@@ -30,6 +30,8 @@ struct AuditRoutes {
     struct Verification: Codable {
         var intact: Bool
         var firstBrokenSequence: Int64?
+        /// The last entry removed by the retention purge; the check starts after it.
+        var purgedThrough: Int64?
     }
 
     static let readers: Set<Role> = [.centralAdministrator, .providerAdministrator, .auditor]
@@ -85,14 +87,20 @@ struct AuditRoutes {
                 success: (
                     .ok,
                     .object(
-                        ["intact": .boolean, "firstBrokenSequence": .integer(minimum: 1)], required: ["intact"])
+                        [
+                            "intact": .boolean, "firstBrokenSequence": .integer(minimum: 1),
+                            "purgedThrough": .integer(minimum: 1),
+                        ], required: ["intact"])
                 ))
         ) { _, principal in
             guard principal.isCentral else {
                 throw HTTPError(.forbidden, detail: "only the central unit can check the whole trail")
             }
-            let broken = try AuditTrail().verify(in: database)
-            return try .json(Verification(intact: broken == nil, firstBrokenSequence: broken))
+            let result = try AuditTrail().verification(in: database)
+            return try .json(
+                Verification(
+                    intact: result.intact, firstBrokenSequence: result.firstBrokenSequence,
+                    purgedThrough: result.checkpoint?.throughSequence))
         }
     }
 }

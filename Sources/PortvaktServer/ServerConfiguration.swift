@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: LogLevel
     /// Whether each request is logged.
     public var accessLog: Bool
+    /// How long data is kept, and how often the server purges.
+    public var retention: RetentionPolicy
 
     /// Builds the typed configuration.
     /// - Throws: `ConfigurationError` when a required setting for the chosen backend is missing.
@@ -48,5 +50,6 @@ public struct ServerConfiguration: Sendable {
         migrateOnStart = configuration.boolean("storage.migrate_on_start")
         logLevel = LogLevel(name: try configuration.required("log.level")) ?? .info
         accessLog = configuration.boolean("log.access")
+        retention = RetentionPolicy(configuration)
     }
 }

@@ -46,6 +46,19 @@ public enum ServerSettings {
             "log.level", default: "info", .choice(LogLevelNames.all),
             "Lowest level written: trace, debug, info, notice, warning, error, critical."),
         Setting("log.access", default: "true", .boolean, "Write one log record per HTTP request."),
+        Setting(
+            "retention.audit_days", default: "730", .integer(90...3650),
+            "Days audit entries are kept; older ones are purged through a checkpoint. API tokens are deleted this"
+                + " long after they expired or were revoked."),
+        Setting(
+            "retention.events_days", default: "365", .integer(30...3650),
+            "Days lock and key events are kept, for the event tables' purge step."),
+        Setting(
+            "retention.idempotency_hours", default: "24", .integer(1...24),
+            "Hours a stored idempotent response is kept and replayed at most; the purge removes older ones."),
+        Setting(
+            "retention.purge_interval_minutes", default: "60", .integer(0...10080),
+            "Minutes between purges in serve, the first at start; 0 turns them off (run portvakt purge instead)."),
     ]
 }
 

@@ -144,4 +144,29 @@ struct TokenStoreTests {
             #expect(tokens.allSatisfy { $0.organisationID == "org-norr" })
         }
     }
+
+    @Test("a purge deletes tokens that ended before the cutoff and keeps the rest", arguments: TestBackend.all)
+    func purge(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            let store = try prepared(test)
+            let day: Int64 = 24 * 3600 * 1000
+            func create(_ name: String, at time: Int64, days: Int) throws -> String {
+                try store.create(
+                    organisationID: "org-norr", role: .planner, name: name, lifetime: .seconds(days * 24 * 3600),
+                    now: time
+                ).token.id
+            }
+            _ = try create("expired long ago", at: now - 800 * day, days: 1)
+            let revoked = try create("revoked long ago", at: now - 800 * day, days: 365)
+            try store.revoke(id: revoked, organisationID: nil, now: now - 799 * day)
+            let recent = try create("expired lately", at: now - 100 * day, days: 1)
+            let revokedLately = try create("revoked lately", at: now - 100 * day, days: 365)
+            try store.revoke(id: revokedLately, organisationID: nil, now: now - 99 * day)
+            let active = try create("active", at: now, days: 30)
+
+            #expect(try store.purge(endedBefore: now - 730 * day) == 2)
+            #expect(try store.purge(endedBefore: now - 730 * day) == 0)
+            #expect(Set(try store.list(organisationID: "org-norr").map(\.id)) == [recent, revokedLately, active])
+        }
+    }
 }

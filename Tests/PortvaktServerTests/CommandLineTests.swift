@@ -3,6 +3,7 @@ import Audit
 import Foundation
 import PortvaktCLI
 import PortvaktServer
+import PortvaktTesting
 import SQLiteStorage
 import Storage
 import Synchronization
@@ -36,7 +37,8 @@ struct CommandLineTests {
     }
 
     @Test(
-        "a bad flag names the flag and prints the command's usage", arguments: ["serve", "migrate", "demo", "config"])
+        "a bad flag names the flag and prints the command's usage",
+        arguments: ["serve", "migrate", "demo", "config", "purge"])
     func badFlag(command: String) {
         let result = run(command, "--colour", "blue")
         #expect(result.code == 64)
@@ -51,7 +53,7 @@ struct CommandLineTests {
         #expect(result.err.contains("--port needs a value"))
     }
 
-    @Test("every command has --help", arguments: ["serve", "migrate", "demo", "token", "config", "version"])
+    @Test("every command has --help", arguments: ["serve", "migrate", "demo", "token", "purge", "config", "version"])
     func help(command: String) {
         let result = run(command, "--help")
         #expect(result.code == 0)
@@ -121,6 +123,62 @@ struct CommandLineTests {
         #expect(misfit.code == 1)
         #expect(misfit.err.contains("does not belong to a provider organisation"))
         #expect(run("token", "create", "--organisation", "org-norr", "--role", "king", "--name", "x").code == 64)
+    }
+
+    @Test("purge removes old audit entries and ended tokens from a SQLite file, and the trail still verifies")
+    func purge() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portvakt-cli-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try SQLiteDatabase(path: directory + "/" + DatabaseFactory.sqliteFileName)
+        defer { database.close() }
+        try Migrator(migrations: Schema.migrations).migrate(database)
+        try DemoData.seed(database)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let day: Int64 = 24 * 3600 * 1000
+        for (time, name) in [(now - 800 * day, "old"), (now - 790 * day, "old too"), (now, "new")] {
+            _ = try BootstrapTokens.create(
+                organisationID: "org-norr", role: .planner, name: name, days: 1, database: database, now: time,
+                actor: "test")
+        }
+
+        let first = run("purge", "--data-dir", directory, "--log-level", "error")
+        #expect(first.code == 0)
+        #expect(first.out == "audit_entries\t2\napi_tokens\t2\nidempotency_records\t0\n")
+        let kept = try AuditTrail().entries(in: database)
+        #expect(kept.map(\.sequence) == [3, 4])
+        #expect(kept.last?.action == AuditTrail.purgeAction)
+        #expect(kept.last?.actorID == "cli:" + ProcessInfo.processInfo.userName)
+        #expect(try AuditTrail().verify(in: database) == nil)
+
+        let again = run("purge", "--data-dir", directory, "--log-level", "error")
+        #expect(again.out == "audit_entries\t0\napi_tokens\t0\nidempotency_records\t0\n")
+        #expect(try AuditTrail().entries(in: database).count == 2)
+    }
+
+    @Test("purge exits 1 and names the table it could not purge, and purges the others")
+    func purgeRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portvakt-cli-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try SQLiteDatabase(path: directory + "/" + DatabaseFactory.sqliteFileName)
+        defer { database.close() }
+        try Migrator(migrations: Schema.migrations).migrate(database)
+        try DemoData.seed(database)
+        let old = Int64(Date().timeIntervalSince1970 * 1000) - 800 * 24 * 3600 * 1000
+        _ = try BootstrapTokens.create(
+            organisationID: "org-norr", role: .planner, name: "old", days: 1, database: database, now: old,
+            actor: "test")
+        try database.write { connection in
+            try AuditGuards.drop(in: connection)
+            try connection.execute("UPDATE audit_entries SET actor_id = 'someone else'")
+        }
+
+        let result = run("purge", "--data-dir", directory, "--log-level", "critical")
+        #expect(result.code == 1)
+        #expect(result.err.contains("audit_entries not purged: the audit trail is broken at sequence 1"))
+        #expect(result.out == "api_tokens\t1\nidempotency_records\t0\n")
+        #expect(try AuditTrail().entries(in: database).count == 1)
     }
 
     @Test("serve on a port that is taken fails with a message, not a crash")

@@ -2,8 +2,9 @@ import Storage
 
 /// What someone with administrator rights on the database does before tampering: removes the
 /// triggers that keep the trail and its checkpoints append-only.
-enum AuditGuards {
-    static func drop(in connection: any SQLConnection) throws {
+public enum AuditGuards {
+    /// Drops the triggers, as a tamperer would, so a test can change the trail behind its back.
+    public static func drop(in connection: any SQLConnection) throws {
         let triggers =
             connection.dialect == .sqlite
             ? [
