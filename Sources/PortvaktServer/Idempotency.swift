@@ -7,9 +7,10 @@ import Storage
 /// key and receives the first answer instead of creating a second object.
 ///
 /// Each principal's keys are its own. The first successful response (status, headers, body) is
-/// stored for a day; a repeat with the same method, path and body gets it back, a repeat with
-/// anything else gets 422. Refused requests are not stored, so a client may correct and resend
-/// one under the same key. While the first request is still running, a repeat gets 409.
+/// stored for a day, or less when `retention.idempotency_hours` is lower; a repeat with the same
+/// method, path and body gets it back, a repeat with anything else gets 422. Refused requests
+/// are not stored, so a client may correct and resend one under the same key. While the first
+/// request is still running, a repeat gets 409.
 struct Idempotency {
     let database: any Database
     let now: @Sendable () -> Int64
