@@ -12,7 +12,18 @@ extension AccessStore {
 
     /// Registers a building by its address; the address is how a lock is known.
     public func createBuilding(address: String, district: DistrictID) throws -> BuildingID {
-        try write(duplicate: "the address \(address)") { connection in
+        try database.write { connection in
+            try createBuilding(address: address, district: district, in: connection)
+        }
+    }
+
+    /// Registers a building inside the caller's transaction.
+    /// - Throws: `AccessError` `.duplicate` when the address is registered already, `.notFound`
+    ///   when there is no such district.
+    public func createBuilding(address: String, district: DistrictID, in connection: any SQLConnection) throws
+        -> BuildingID
+    {
+        try translating(duplicate: "the address \(address)") {
             BuildingID(
                 try connection.insertReturningID(
                     "INSERT INTO buildings (address, district_id) VALUES ($1, $2)",
@@ -22,70 +33,21 @@ extension AccessStore {
 
     /// Adds a door to a building, labelled the way staff find it ("entrance B", "3 tr left").
     public func addDoor(to building: BuildingID, kind: DoorKind, label: String) throws -> DoorID {
-        try write(duplicate: "a door labelled \(label) in building \(building)") { connection in
+        try database.write { connection in
+            try addDoor(to: building, kind: kind, label: label, in: connection)
+        }
+    }
+
+    /// Adds a door to a building inside the caller's transaction.
+    /// - Throws: `AccessError` `.duplicate` when the building has a door with this label.
+    public func addDoor(to building: BuildingID, kind: DoorKind, label: String, in connection: any SQLConnection)
+        throws -> DoorID
+    {
+        try translating(duplicate: "a door labelled \(label) in building \(building)") {
             DoorID(
                 try connection.insertReturningID(
                     "INSERT INTO doors (building_id, kind, label) VALUES ($1, $2, $3)",
                     [.integer(building.rawValue), .text(kind.rawValue), .text(label)]))
-        }
-    }
-
-    /// Records that a recipient lives behind an apartment door from `start` on. A recipient may
-    /// live behind several doors (two entrances to one home); a door has one household at a time.
-    /// - Throws: `AccessError` `.wrongDoorKind` for an entrance, `.conflict` when someone else
-    ///   lives behind the door at or after `start`.
-    public func moveIn(_ recipient: RecipientID, door: DoorID, from start: WallTime) throws {
-        try write(duplicate: "the occupancy") { connection in
-            try moveIn(recipient, door, start, connection)
-        }
-    }
-
-    private func moveIn(_ recipient: RecipientID, _ door: DoorID, _ start: WallTime, _ connection: any SQLConnection)
-        throws
-    {
-        let kind = try connection.first("SELECT kind FROM doors WHERE id = $1", [.integer(door.rawValue)])
-        guard let kind else { throw AccessError(.notFound, "there is no door \(door)") }
-        guard try kind.text("kind") == DoorKind.apartment.rawValue else {
-            throw AccessError(.wrongDoorKind, "door \(door) is an entrance; only apartment doors have occupants")
-        }
-        let occupied = try connection.exists(
-            "SELECT 1 FROM occupancies WHERE door_id = $1 AND (valid_to IS NULL OR valid_to > $2)",
-            [.integer(door.rawValue), start.sql])
-        guard !occupied else {
-            throw AccessError(.conflict, "door \(door) is occupied at that time; record the move-out first")
-        }
-        try connection.execute(
-            "INSERT INTO occupancies (door_id, recipient_id, valid_from) VALUES ($1, $2, $3)",
-            [.integer(door.rawValue), .integer(recipient.rawValue), start.sql])
-    }
-
-    /// Records that a recipient no longer lives behind a door from `end` on; access through
-    /// that door, and through the building's entrances on its account, ends then.
-    public func moveOut(_ recipient: RecipientID, door: DoorID, at end: WallTime) throws {
-        try database.write { connection in
-            try moveOut(recipient, door, end, connection)
-        }
-    }
-
-    private func moveOut(_ recipient: RecipientID, _ door: DoorID, _ end: WallTime, _ connection: any SQLConnection)
-        throws
-    {
-        let rows = try connection.execute(
-            """
-            UPDATE occupancies SET valid_to = $3
-            WHERE door_id = $1 AND recipient_id = $2 AND valid_to IS NULL AND valid_from < $3 RETURNING id
-            """, [.integer(door.rawValue), .integer(recipient.rawValue), end.sql])
-        guard !rows.isEmpty else {
-            throw AccessError(
-                .notFound, "recipient \(recipient) has no current occupancy of door \(door) before that time")
-        }
-    }
-
-    /// Moves a recipient house: out of `old` and into `new` at the same moment.
-    public func move(_ recipient: RecipientID, from old: DoorID, to new: DoorID, at time: WallTime) throws {
-        try write(duplicate: "the occupancy") { connection in
-            try moveOut(recipient, old, time, connection)
-            try moveIn(recipient, new, time, connection)
         }
     }
 
@@ -94,36 +56,94 @@ extension AccessStore {
     /// - Throws: `AccessError` `.duplicate` when the lock is fitted elsewhere or the door
     ///   already has a lock.
     public func installLock(_ lockID: String, on door: DoorID, at time: WallTime) throws {
-        try write(duplicate: "lock \(lockID), or a lock on door \(door),") { connection in
-            try connection.execute(
-                "INSERT INTO lock_installations (lock_id, door_id, installed_at) VALUES ($1, $2, $3)",
-                [.text(lockID), .integer(door.rawValue), time.sql])
+        try database.write { connection in
+            _ = try installLock(lockID, on: door, at: time, in: connection)
+        }
+    }
+
+    /// Records a lock's fitting inside the caller's transaction.
+    ///
+    /// A lock is on one door at a time and a door has one lock at a time, over all of time and
+    /// not only now: a lock whose removal is dated after `time`, or a door whose lock comes down
+    /// after `time`, is still in place then.
+    /// - Returns: the new installation's id.
+    /// - Throws: `AccessError` `.notFound` when there is no such door, `.duplicate` when the lock
+    ///   is on another door, or the door has another lock, at or after `time`.
+    public func installLock(_ lockID: String, on door: DoorID, at time: WallTime, in connection: any SQLConnection)
+        throws -> LockInstallationID
+    {
+        try translating(duplicate: "lock \(lockID), or a lock on door \(door),") {
+            guard try connection.exists("SELECT 1 FROM doors WHERE id = $1", [.integer(door.rawValue)]) else {
+                throw AccessError(.notFound, "there is no door \(door)")
+            }
+            let elsewhere = try connection.first(
+                """
+                SELECT door_id FROM lock_installations
+                WHERE lock_id = $1 AND (removed_at IS NULL OR removed_at > $2) ORDER BY installed_at LIMIT 1
+                """, [.text(lockID), time.sql])
+            if let elsewhere {
+                throw AccessError(
+                    .duplicate,
+                    "lock \(lockID) is on door \(try elsewhere.integer("door_id")) at that time; record its removal first"
+                )
+            }
+            let fitted = try connection.first(
+                """
+                SELECT lock_id FROM lock_installations
+                WHERE door_id = $1 AND (removed_at IS NULL OR removed_at > $2) ORDER BY installed_at LIMIT 1
+                """, [.integer(door.rawValue), time.sql])
+            if let fitted {
+                throw AccessError(
+                    .duplicate,
+                    "door \(door) has lock \(try fitted.text("lock_id")) at that time; replace that lock instead")
+            }
+            return LockInstallationID(
+                try connection.insertReturningID(
+                    "INSERT INTO lock_installations (lock_id, door_id, installed_at) VALUES ($1, $2, $3)",
+                    [.text(lockID), .integer(door.rawValue), time.sql]))
         }
     }
 
     /// Records that lock `lockID` was taken down at `time`; it opens for nobody from then on.
     public func removeLock(_ lockID: String, at time: WallTime) throws {
         try database.write { connection in
-            let rows = try connection.execute(
-                """
-                UPDATE lock_installations SET removed_at = $2
-                WHERE lock_id = $1 AND removed_at IS NULL AND installed_at < $2 RETURNING id
-                """, [.text(lockID), time.sql])
-            guard !rows.isEmpty else {
-                throw AccessError(.notFound, "lock \(lockID) is not installed, or was installed after that time")
-            }
+            try removeLock(lockID, at: time, in: connection)
+        }
+    }
+
+    /// Records a lock's removal inside the caller's transaction.
+    /// - Throws: `AccessError` `.notFound` when the lock is not installed, or was installed at or
+    ///   after `time`.
+    public func removeLock(_ lockID: String, at time: WallTime, in connection: any SQLConnection) throws {
+        let rows = try connection.execute(
+            """
+            UPDATE lock_installations SET removed_at = $2
+            WHERE lock_id = $1 AND removed_at IS NULL AND installed_at < $2 RETURNING id
+            """, [.text(lockID), time.sql])
+        guard !rows.isEmpty else {
+            throw AccessError(.notFound, "lock \(lockID) is not installed, or was installed after that time")
         }
     }
 
     /// Replaces the lock on a door (after a fault): the old one comes down and `newLockID` goes
     /// up at the same moment, keeping the door's permissions.
     public func replaceLock(_ oldLockID: String, with newLockID: String, at time: WallTime) throws {
-        let door = try database.read { connection in
-            try connection.first(
-                "SELECT door_id FROM lock_installations WHERE lock_id = $1 AND removed_at IS NULL", [.text(oldLockID)])
+        try database.write { connection in
+            _ = try replaceLock(oldLockID, with: newLockID, at: time, in: connection)
         }
+    }
+
+    /// Replaces the lock on a door inside the caller's transaction; either both steps are
+    /// recorded or neither is.
+    /// - Returns: the new lock's installation id.
+    /// - Throws: as `removeLock(_:at:)` for the old lock and `installLock(_:on:at:)` for the new.
+    public func replaceLock(
+        _ oldLockID: String, with newLockID: String, at time: WallTime, in connection: any SQLConnection
+    ) throws -> LockInstallationID {
+        let door = try connection.first(
+            "SELECT door_id FROM lock_installations WHERE lock_id = $1 AND removed_at IS NULL", [.text(oldLockID)])
         guard let door else { throw AccessError(.notFound, "lock \(oldLockID) is not installed") }
-        try removeLock(oldLockID, at: time)
-        try installLock(newLockID, on: DoorID(try door.integer("door_id")), at: time)
+        try removeLock(oldLockID, at: time, in: connection)
+        return try installLock(newLockID, on: DoorID(try door.integer("door_id")), at: time, in: connection)
     }
 }

@@ -16,8 +16,19 @@ extension AccessStore {
     /// no personal identity number.
     /// - Throws: `AccessError` `.duplicate` when the alarm code is registered already.
     public func registerRecipient(alarmCode: String, provider: String, from start: WallTime) throws -> RecipientID {
+        try database.write { connection in
+            try registerRecipient(alarmCode: alarmCode, provider: provider, from: start, in: connection)
+        }
+    }
+
+    /// Registers a care recipient inside the caller's transaction, so that the caller can record
+    /// the change atomically with it.
+    /// - Throws: as `registerRecipient(alarmCode:provider:from:)`.
+    public func registerRecipient(
+        alarmCode: String, provider: String, from start: WallTime, in connection: any SQLConnection
+    ) throws -> RecipientID {
         let now = clock()
-        return try write(duplicate: "alarm code \(alarmCode)") { connection in
+        return try translating(duplicate: "alarm code \(alarmCode)") {
             try requireProvider(provider, connection)
             let id = try connection.insertReturningID(
                 "INSERT INTO recipients (alarm_code, created_at) VALUES ($1, $2)", [.text(alarmCode), now.sql])
@@ -39,7 +50,17 @@ extension AccessStore {
     ///   `.invalidPeriod` when `effective` is not after the start of the current period (a later
     ///   change is already registered).
     public func changeProvider(of recipient: RecipientID, to provider: String, effective: WallTime) throws {
-        try write(duplicate: "an open provider period for recipient \(recipient)") { connection in
+        try database.write { connection in
+            try changeProvider(of: recipient, to: provider, effective: effective, in: connection)
+        }
+    }
+
+    /// Moves a recipient to another provider inside the caller's transaction.
+    /// - Throws: as `changeProvider(of:to:effective:)`.
+    public func changeProvider(
+        of recipient: RecipientID, to provider: String, effective: WallTime, in connection: any SQLConnection
+    ) throws {
+        try translating(duplicate: "an open provider period for recipient \(recipient)") {
             try requireProvider(provider, connection)
             let closed = try connection.execute(
                 """

@@ -28,6 +28,8 @@ public enum Entity {
     public enum Building {}
     /// A door of a building: an apartment door or an entrance.
     public enum Door {}
+    /// A lock's period on a door, from fitting to removal.
+    public enum LockInstallation {}
     /// A provider's grant to its staff.
     public enum Grant {}
     /// A central area grant.
@@ -50,6 +52,8 @@ public typealias RecipientID = EntityID<Entity.Recipient>
 public typealias BuildingID = EntityID<Entity.Building>
 /// Identifies a door.
 public typealias DoorID = EntityID<Entity.Door>
+/// Identifies one installation of a lock on a door (not the lock's own identity).
+public typealias LockInstallationID = EntityID<Entity.LockInstallation>
 /// Identifies a provider grant.
 public typealias GrantID = EntityID<Entity.Grant>
 /// Identifies an area grant.
