@@ -57,6 +57,8 @@ public final class PortvaktApp: Sendable {
         EmployeeRoutes(database: database, now: now).register(in: &api)
         KeyRoutes(database: database, now: now).register(in: &api)
         RecipientExportRoute(database: database, now: now).register(in: &api)
+        RecipientRoutes(database: database, now: now).register(in: &api)
+        BuildingRoutes(database: database, now: now).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api
     }

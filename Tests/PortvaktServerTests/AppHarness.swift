@@ -13,11 +13,15 @@ struct AppHarness {
 
     var port: UInt16 { server.port }
 
-    static func start(_ database: any Database) throws -> AppHarness {
+    /// Starts the app on `database`; tests that move time on pass their own clock as `now`.
+    static func start(
+        _ database: any Database,
+        now: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch }
+    ) throws -> AppHarness {
         var configuration = try ServerConfiguration(
             .init(settings: ServerSettings.all, environment: [:], overrides: ["http.port": "0", "http.threads": "2"]))
         configuration.storage = .sqlite(directory: "unused")
-        let app = PortvaktApp(configuration: configuration, database: database, logger: .disabled)
+        let app = PortvaktApp(configuration: configuration, database: database, logger: .disabled, now: now)
         try app.prepareDatabase()
         return AppHarness(app: app, server: try app.start(), database: database)
     }

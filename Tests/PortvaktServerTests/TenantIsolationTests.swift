@@ -2,6 +2,7 @@ import Accounts
 import Authorization
 import Foundation
 import HTTPServer
+import Observability
 import PortvaktServer
 import PortvaktTesting
 import Storage
@@ -18,6 +19,10 @@ struct TenantIsolationTests {
         let tokenID: String
         let employeeID: String
         let keyID: String
+        let recipientID: String
+        let buildingID: String
+        let doorID: String
+        let installationID: String
     }
 
     private static let providerRoles: [Role] = [.providerAdministrator, .planner, .auditor]
@@ -35,6 +40,15 @@ struct TenantIsolationTests {
             case ("/api/v1/keys/:id", ":id"), ("/api/v1/keys/:id/assignment", ":id"), ("/api/v1/keys/:id/lost", ":id"),
                 ("/api/v1/keys/:id/retirement", ":id"), ("/api/v1/keys/:id/permissions", ":id"):
                 parts.append(foreign.keyID)
+            case ("/api/v1/recipients/:id", ":id"), ("/api/v1/recipients/:id/provider-changes", ":id"),
+                ("/api/v1/recipients/:id/moves", ":id"):
+                parts.append(foreign.recipientID)
+            case ("/api/v1/buildings/:id", ":id"), ("/api/v1/buildings/:id/doors", ":id"):
+                parts.append(foreign.buildingID)
+            case ("/api/v1/doors/:id/lock-installations", ":id"): parts.append(foreign.doorID)
+            case ("/api/v1/lock-installations/:id/removal", ":id"),
+                ("/api/v1/lock-installations/:id/replacement", ":id"):
+                parts.append(foreign.installationID)
             default: return nil
             }
         }
@@ -50,6 +64,14 @@ struct TenantIsolationTests {
         case (.patch, "/api/v1/employees/:id"): #"{"displayName":"intruder","active":false}"#
         case (.post, "/api/v1/keys"): #"{"serial":"INTRUDER-1","organisationID":"org-soder"}"#
         case (.post, "/api/v1/keys/:id/assignment"): #"{"employeeID":"\#(foreign.employeeID)"}"#
+        case (.post, "/api/v1/recipients"): #"{"alarmCode":"INTRUDER-1","organisationID":"org-soder"}"#
+        case (.post, "/api/v1/recipients/:id/provider-changes"): #"{"organisationID":"org-norr","from":0}"#
+        case (.post, "/api/v1/recipients/:id/moves"): #"{"moveOutOf":["\#(foreign.doorID)"]}"#
+        case (.post, "/api/v1/buildings"): #"{"address":"Intruder Street 1","districtID":"1"}"#
+        case (.post, "/api/v1/buildings/:id/doors"): #"{"kind":"apartment","label":"Intruder"}"#
+        case (.post, "/api/v1/doors/:id/lock-installations"), (.post, "/api/v1/lock-installations/:id/replacement"):
+            #"{"lockID":"ffffffffffffffffffffffffffffffff"}"#
+        case (.post, "/api/v1/lock-installations/:id/removal"): "{}"
         default: nil
         }
     }
@@ -70,10 +92,22 @@ struct TenantIsolationTests {
             let employee = try access.registerEmployee(provider: "org-soder", number: "S1", displayName: "Söder staff")
             let key = try access.registerKey(provider: "org-soder", serial: "SODER-1")
             try access.assignKey(key, to: employee)
+            let since = WallTime(millisecondsSinceEpoch: now - 3_600_000)
+            let recipient = try access.registerRecipient(alarmCode: "SODER-1", provider: "org-soder", from: since)
+            let building = try access.createBuilding(
+                address: "Södergatan 1", district: try access.createDistrict(name: "Söder"))
+            let door = try access.addDoor(to: building, kind: .apartment, label: "Apartment 1")
+            try access.moveIn(recipient, door: door, from: since)
+            let installation = try test.database.write { connection in
+                try access.installLock("00112233445566778899aabbccddeeff", on: door, at: since, in: connection)
+            }
             let foreign = Foreign(
-                tokenID: soder.token.id, employeeID: String(employee.rawValue), keyID: String(key.rawValue))
+                tokenID: soder.token.id, employeeID: String(employee.rawValue), keyID: String(key.rawValue),
+                recipientID: String(recipient.rawValue), buildingID: String(building.rawValue),
+                doorID: String(door.rawValue), installationID: String(installation.rawValue))
             let tokensBefore = try TokenStore(database: test.database).list(organisationID: "org-soder")
             let staffBefore = try snapshot(test.database)
+            let placesBefore = try placesSnapshot(test.database)
 
             let routes = try harness.app.securedRoutes()
             #expect(!routes.isEmpty)
@@ -105,6 +139,7 @@ struct TenantIsolationTests {
             }
             #expect(try TokenStore(database: test.database).list(organisationID: "org-soder") == tokensBefore)
             #expect(try snapshot(test.database) == staffBefore)
+            #expect(try placesSnapshot(test.database) == placesBefore)
         }
     }
 
@@ -114,6 +149,22 @@ struct TenantIsolationTests {
             try connection.execute(
                 "SELECT 'employee' AS kind, id, employee_number AS name, display_name AS detail, active AS flag FROM employees "
                     + "UNION ALL SELECT 'key', id, serial, status, employee_id FROM keys ORDER BY 1, 2", [])
+        }
+    }
+
+    /// Every recipient, provider period, home, building, door and lock installation, to show
+    /// that no refused call changed one.
+    private func placesSnapshot(_ database: any Database) throws -> [SQLRow] {
+        try database.read { connection in
+            try connection.execute(
+                "SELECT 'recipient' AS kind, id, alarm_code AS name, CAST(NULL AS BIGINT) AS detail, "
+                    + "CAST(NULL AS BIGINT) AS since, CAST(NULL AS BIGINT) AS until FROM recipients "
+                    + "UNION ALL SELECT 'provider', recipient_id, provider_id, NULL, valid_from, "
+                    + "valid_to FROM recipient_providers UNION ALL SELECT 'home', recipient_id, NULL, door_id, "
+                    + "valid_from, valid_to FROM occupancies UNION ALL SELECT 'building', id, address, district_id, "
+                    + "NULL, NULL FROM buildings UNION ALL SELECT 'door', id, label, building_id, NULL, NULL FROM doors "
+                    + "UNION ALL SELECT 'lock', door_id, lock_id, id, installed_at, removed_at FROM lock_installations "
+                    + "ORDER BY 1, 2, 3", [])
         }
     }
 }
