@@ -7,7 +7,9 @@ import Storage
 /// thousand times per call. Times are milliseconds since the epoch; an open end is `NULL`.
 public enum AuthorizationSchema {
     /// Every migration of the access model, in version order; the server applies these.
-    public static let migrations: [Migration] = [organisations, accessModel(version: 2), accessIndexes]
+    public static let migrations: [Migration] = [
+        organisations, accessModel(version: 2), accessIndexes, lockInstallationsByLock,
+    ]
 
     /// Migration 1, unchanged since it was first applied.
     static let organisations = Migration(
@@ -184,4 +186,10 @@ public enum AuthorizationSchema {
             CREATE INDEX area_grants_employee ON area_grants (employee_id);
             CREATE INDEX emergency_grants_employee ON emergency_grants (employee_id);
             """)
+
+    /// Finding where a lock is, or was, by its identity: fitting a lock checks that it is on no
+    /// other door at that moment or later, and a lock's events name only the lock.
+    static let lockInstallationsByLock = Migration(
+        version: 4, name: "lock installations by lock",
+        sql: "CREATE INDEX lock_installations_lock ON lock_installations (lock_id, removed_at);")
 }
