@@ -17,8 +17,8 @@ struct MoveRoute {
     let database: any Database
     let now: @Sendable () -> Int64
 
-    /// What a client sends, and what it gets back with the recipient's homes afterwards.
-    struct Move: Codable {
+    /// What a client sends.
+    struct MoveRequest: Codable {
         /// When the move happens; now by default.
         var at: Int64?
         /// Apartment doors the recipient stops living behind.
@@ -27,8 +27,8 @@ struct MoveRoute {
         var moveInto: [String]?
     }
 
-    /// A recorded move.
-    struct Recorded: Codable {
+    /// A recorded move, with the recipient's homes afterwards.
+    struct Move: Codable {
         var recipientID: String
         var at: Int64
         var moveOutOf: [String]
@@ -71,9 +71,9 @@ struct MoveRoute {
         let id: RecipientID = try request.entityID("id", "recipient")
         let now = self.now()
         let store = AccessStore(database: database, clock: { WallTime(millisecondsSinceEpoch: now) })
-        let recorded = try database.write { connection in
+        let move = try database.write { connection in
             _ = try RecipientRoutes.find(id, scope: nil, now: now, connection)
-            let body = try request.decode(Move.self)
+            let body = try request.decode(MoveRequest.self)
             var errors: [ProblemDetails.FieldError] = []
             let at = APITime.moment(body.at, field: "at", fallback: now, errors: &errors)
             let out = Self.doors(body.moveOutOf ?? [], field: "moveOutOf", &errors)
@@ -112,11 +112,11 @@ struct MoveRoute {
                 before: Homes(homes: before[id.rawValue] ?? []), after: Homes(homes: around[id.rawValue] ?? []),
                 in: connection)
             let homes = try RecipientRoutes.homes(from: id.rawValue, through: id.rawValue, endingAfter: now, connection)
-            return Recorded(
+            return Move(
                 recipientID: id.decimal, at: at, moveOutOf: out.map(\.decimal), moveInto: into.map(\.decimal),
                 homes: homes[id.rawValue] ?? [])
         }
-        return try .json(recorded, status: .created)
+        return try .json(move, status: .created)
     }
 
     /// The door ids in `texts`, each once; invalid ones are reported in `errors`.
