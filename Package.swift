@@ -81,12 +81,15 @@ let package = Package(
         .target(name: "Authorization", dependencies: ["Storage", "Observability"], swiftSettings: strict),
         .target(name: "Accounts", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
         .target(name: "Audit", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
+        .target(
+            name: "EventLog", dependencies: ["Storage", "CredentialIssuer", "PortvaktProtocol", "ProtocolCrypto"],
+            swiftSettings: strict),
 
         .target(
             name: "PortvaktServer",
             dependencies: [
                 "Authorization", "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration",
-                "Observability", "Accounts", "Audit",
+                "Observability", "Accounts", "Audit", "EventLog",
             ],
             swiftSettings: strict),
         .target(
@@ -125,7 +128,9 @@ let package = Package(
             name: "PortvaktServerTests",
             dependencies: [
                 "PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "Authorization",
-                "Observability", "SQLiteStorage", "Storage",
+                "Observability", "SQLiteStorage", "Storage", "EventLog", "ProtocolTesting", "CredentialIssuer",
+                "KeyCore",
+                "LockCore", "PortvaktProtocol",
             ],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
@@ -147,6 +152,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AccountsTests", dependencies: ["Accounts", "PortvaktServer", "PortvaktTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: [
+                "EventLog", "PortvaktServer", "PortvaktTesting", "Authorization", "Storage", "ProtocolTesting",
+                "CredentialIssuer", "KeyCore", "LockCore", "PortvaktProtocol", "Crypto",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "AuditTests", dependencies: ["Audit", "PortvaktServer", "PortvaktTesting"], swiftSettings: strict),

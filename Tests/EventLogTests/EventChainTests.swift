@@ -1,0 +1,157 @@
+import EventLog
+import PortvaktProtocol
+import PortvaktTesting
+import ProtocolTesting
+import Storage
+import Testing
+
+@Suite("Event ingestion: counters, chain, gaps and forgeries")
+struct EventChainTests {
+    /// Three keys open lock A in turn, each carrying away one batch of one event.
+    private func threeVisits(_ world: EventWorld) throws -> [FieldKey] {
+        var lock = world.lock(EventWorld.lockA)
+        var keys: [FieldKey] = []
+        for seed: UInt8 in [0x41, 0x42, 0x43] {
+            var key = try world.key(seed: seed)
+            try key.open(&lock)
+            world.clock.now! += 60
+            keys.append(key)
+        }
+        return keys
+    }
+
+    @Test("batches that arrive out of order leave a gap that closes, and no forgery", arguments: TestBackend.all)
+    func outOfOrder(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var keys = try threeVisits(world)
+
+            try world.sync(&keys[2])
+            let gap = try world.findings()
+            #expect(gap.map(\.kind) == [.gap])
+            #expect(gap.first?.firstCounter == 1 && gap.first?.lastCounter == 2)
+            #expect(gap.first?.lockID == LockIdentity.text(EventWorld.lockA))
+
+            try world.sync(&keys[0])
+            let open = try world.findings { $0.openOnly = true }
+            #expect(open.map(\.firstCounter) == [2])
+            #expect(open.first?.foundAt == gap.first?.foundAt)
+
+            try world.sync(&keys[1])
+            #expect(try world.findings { $0.openOnly = true }.isEmpty)
+            #expect(try world.findings().allSatisfy { $0.kind == .gap && $0.resolvedAt != nil })
+            #expect(try world.lockEvents().map(\.counter) == [1, 2, 3])
+        }
+    }
+
+    @Test("a batch re-sealed with an altered event is a forgery and changes nothing stored", arguments: TestBackend.all)
+    func alteredBatch(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var holder = try world.key(seed: 0x41)
+            let insider = try world.key(seed: 0x42)
+            var lock = world.lock(EventWorld.lockA)
+            try holder.open(&lock)
+            let sealed = try #require(holder.core.store.uploads.first { $0.kind == .lockBatch }).sealed
+            try world.sync(&holder)
+            let stored = try world.lockEvents()
+
+            var batch = try world.fixture.intake.openLockBatch(sealed)
+            batch.events[0].kind = .refused
+            batch.events[0].reason = .revoked
+            let forged = try world.craftedReport(
+                by: insider, entries: [UploadEntry(sequence: 1, kind: .lockBatch, sealed: try world.seal(batch))])
+            let result = try world.ingest(forged, from: insider)
+
+            #expect(result.lockEventsStored == 0)
+            #expect(result.findingsRecorded == 1)
+            let finding = try #require(try world.findings().first)
+            #expect(finding.kind == .forgery)
+            #expect(finding.reason == .conflictingEvent)
+            #expect(finding.keyID == insider.serverID)
+            #expect(finding.firstCounter == 1 && finding.lastCounter == 1)
+            #expect(try world.lockEvents() == stored)
+        }
+    }
+
+    @Test("a batch that does not follow the stored chain is a forgery and is not stored", arguments: TestBackend.all)
+    func brokenChain(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var keys = try threeVisits(world)
+            try world.sync(&keys[0])
+            let genuine = try world.fixture.intake.openLockBatch(
+                try #require(keys[1].core.store.uploads.first { $0.kind == .lockBatch }).sealed)
+
+            var broken = genuine
+            broken.previousChainHash = [UInt8](repeating: 0x5C, count: 32)
+            var restart = genuine
+            restart.events[0].counter = 1
+            restart.previousChainHash = [UInt8](repeating: 0x01, count: 32)
+            let forged = try world.craftedReport(
+                by: keys[2],
+                entries: [
+                    UploadEntry(sequence: 1, kind: .lockBatch, sealed: try world.seal(broken)),
+                    UploadEntry(sequence: 2, kind: .lockBatch, sealed: try world.seal(restart)),
+                ])
+            let result = try world.ingest(forged, from: keys[2])
+            #expect(result.lockEventsStored == 0)
+            #expect(try world.findings().map(\.reason) == [.chainStart, .chainMismatch])
+            #expect(try world.findings().allSatisfy { $0.kind == .forgery })
+            #expect(try world.lockEvents().map(\.counter) == [1])
+
+            try world.sync(&keys[1])
+            #expect(try world.lockEvents().map(\.counter) == [1, 2])
+            #expect(try world.findings().count == 2)
+        }
+    }
+
+    @Test(
+        "an earlier batch that arrives late must lead into the chain already stored after it",
+        arguments: TestBackend.all)
+    func lateBatchMustLink(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var keys = try threeVisits(world)
+            try world.sync(&keys[1])
+            let genuine = try world.fixture.intake.openLockBatch(
+                try #require(keys[0].core.store.uploads.first { $0.kind == .lockBatch }).sealed)
+
+            var altered = genuine
+            altered.events[0].time += 3_600
+            let forged = try world.craftedReport(
+                by: keys[2], entries: [UploadEntry(sequence: 1, kind: .lockBatch, sealed: try world.seal(altered))])
+            _ = try world.ingest(forged, from: keys[2])
+            #expect(try world.findings { $0.kind = .forgery }.map(\.reason) == [.chainMismatch])
+            #expect(try world.findings { $0.openOnly = true }.map(\.kind) == [.gap, .forgery])
+            #expect(try world.lockEvents().map(\.counter) == [2])
+
+            try world.sync(&keys[0])
+            #expect(try world.lockEvents().map(\.counter) == [1, 2])
+            #expect(
+                try world.findings {
+                    $0.kind = .gap
+                    $0.openOnly = true
+                }.isEmpty)
+        }
+    }
+
+    @Test("a purge removes old events but keeps each lock's height, so it raises no gap", arguments: TestBackend.all)
+    func purge(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var keys = try threeVisits(world)
+            try world.sync(&keys[0])
+            try world.sync(&keys[1])
+            let cutoff = (Int64(world.clock.now!) + 1) * 1_000
+            let purged = try world.database.write { try EventRetention().purge(olderThan: cutoff, in: $0) }
+            #expect(purged.lockEvents == 2)
+            #expect(purged.keyEvents == 2)
+            #expect(try world.lockEvents().isEmpty)
+
+            try world.sync(&keys[2])
+            #expect(try world.lockEvents().map(\.counter) == [3])
+            #expect(try world.findings().isEmpty)
+        }
+    }
+}
