@@ -129,8 +129,7 @@ let package = Package(
             dependencies: [
                 "PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "Authorization",
                 "Observability", "SQLiteStorage", "Storage", "EventLog", "ProtocolTesting", "CredentialIssuer",
-                "KeyCore",
-                "LockCore", "PortvaktProtocol",
+                "KeyCore", "LockCore", "PortvaktProtocol",
             ],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),

@@ -34,6 +34,16 @@ public struct DoorEvent: Equatable, Sendable {
     /// The protocol identity of the key a lock named (32 hexadecimal characters), when it named one.
     public var keyIdentity: String?
 
+    /// Every value ``kind`` takes, the lock's kinds first.
+    public static let kinds = [
+        "opened", "refused", "revocation_installed", "clock_behind_floor", "passage", "refused_by_lock",
+        "no_permission", "gap",
+    ]
+
+    /// Every value ``reason`` takes: the protocol's reason codes by name, and `unknown` for a
+    /// code this build does not know.
+    public static let reasons = ReasonCode.allCases.map { "\($0)" } + ["unknown"]
+
     init(source: Source, _ row: SQLRow) throws {
         self.source = source
         self.id = try row.integer("id")

@@ -59,6 +59,7 @@ public final class PortvaktApp: Sendable {
         RecipientExportRoute(database: database, now: now).register(in: &api)
         RecipientRoutes(database: database, now: now).register(in: &api)
         BuildingRoutes(database: database, now: now).register(in: &api)
+        EventRoutes(database: database).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api
     }
