@@ -16,8 +16,11 @@ public struct EventReader: Sendable {
         let table: String
         switch filter.source {
         case .lock:
-            columns = "e.key_id, e.key_identity"
-            table = "lock_events e LEFT JOIN keys k ON k.id = e.key_id"
+            columns = "i.key_id, e.key_identity"
+            table = """
+                lock_events e LEFT JOIN event_key_identities i ON i.key_identity = e.key_identity
+                LEFT JOIN keys k ON k.id = i.key_id
+                """
         case .key:
             columns = "e.key_id, NULL AS key_identity"
             table = "key_events e JOIN keys k ON k.id = e.key_id"
@@ -29,7 +32,7 @@ public struct EventReader: Sendable {
             FROM \(table)
             WHERE (CAST($1 AS TEXT) IS NULL OR k.provider_id = $1)
               AND (CAST($2 AS TEXT) IS NULL OR e.lock_id = $2)
-              AND (CAST($3 AS BIGINT) IS NULL OR e.key_id = $3)
+              AND (CAST($3 AS BIGINT) IS NULL OR k.id = $3)
               AND (CAST($4 AS BIGINT) IS NULL OR e.happened_at >= $4)
               AND (CAST($5 AS BIGINT) IS NULL OR e.happened_at < $5)
               AND (e.happened_at > $6 OR (e.happened_at = $6 AND e.id > $7))

@@ -91,10 +91,8 @@ extension IngestRun {
         let rows = try connection.execute(
             """
             INSERT INTO lock_events
-                (lock_id, counter, happened_at, kind, reason, detail, key_identity, key_id, carried_by, chain_hash,
-                 open_link)
-            VALUES ($1, $2, $3, $4, $5, $6, $7,
-                (SELECT key_id FROM event_key_identities WHERE key_identity = $7), $8, $9, $10)
+                (lock_id, counter, happened_at, kind, reason, detail, key_identity, carried_by, chain_hash, open_link)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT DO NOTHING RETURNING id
             """,
             [

@@ -24,18 +24,11 @@ struct IngestRun {
         self.connection = connection
     }
 
-    /// Remembers which server key holds `identity`, and names it on lock events stored before
-    /// the key first reported.
+    /// Remembers which server key holds `identity`, so lock events naming it are attributed.
     func recordIdentity(_ identity: KeyID) throws {
-        let inserted = try connection.execute(
-            """
-            INSERT INTO event_key_identities (key_identity, key_id) VALUES ($1, $2)
-            ON CONFLICT DO NOTHING RETURNING key_id
-            """, [.blob(identity.bytes), .integer(key)])
-        guard !inserted.isEmpty else { return }
         try connection.execute(
-            "UPDATE lock_events SET key_id = $1 WHERE key_identity = $2 AND key_id IS NULL",
-            [.integer(key), .blob(identity.bytes)])
+            "INSERT INTO event_key_identities (key_identity, key_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            [.blob(identity.bytes), .integer(key)])
     }
 
     /// Records the entry under `(key, sequence)`; returns whether it is new.

@@ -155,3 +155,41 @@ struct EventChainTests {
         }
     }
 }
+
+@Suite("Event ingestion: concurrent stations")
+struct EventConcurrencyTests {
+    @Test(
+        "keys docking at once at different stations leave one chain, with no gap or forgery", arguments: TestBackend.all
+    )
+    func concurrentDocks(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var lock = world.lock(EventWorld.lockA)
+            var reports: [(SyncReport, Int64, [UInt8])] = []
+            for seed: UInt8 in 0x41...0x48 {
+                var key = try world.key(seed: seed)
+                try key.open(&lock)
+                world.clock.now! += 60
+                reports.append((try world.report(&key).0, key.serverID, key.core.publicKey))
+            }
+
+            let ingestor = world.ingestor
+            let database = try test.open(poolCapacity: 8)
+            let batches = reports
+            try TestThreads.run(batches.count) { index in
+                let (report, key, publicKey) = batches[batches.count - 1 - index]
+                try database.write { connection in
+                    _ = try ingestor.ingest(report: report, key: key, publicKey: publicKey, in: connection)
+                }
+            }
+
+            #expect(try world.lockEvents().map(\.counter) == Array(1...8))
+            #expect(try world.findings { $0.openOnly = true }.isEmpty)
+            #expect(try world.findings().allSatisfy { $0.kind == .gap })
+            let openLinks = try world.database.read {
+                try $0.execute("SELECT counter FROM lock_events WHERE open_link IS NOT NULL")
+            }
+            #expect(openLinks.isEmpty)
+        }
+    }
+}
