@@ -25,6 +25,9 @@ extension IngestRun {
             "UPDATE lock_event_chains SET high_counter = $2 WHERE lock_id = $1", [.text(lock), .integer(high)])
     }
 
+    // Known limitation: batches are unsigned, so when two batches disagree about a counter the
+    // server cannot tell which one the lock made; the one stored first stands, and the other is
+    // kept as a forgery finding's evidence, naming the key that carried it, for a person to judge.
     /// Stores the events of `batch` that are new, unless the batch contradicts what is stored;
     /// then it becomes a `forgery` finding holding the sealed batch, and nothing of it is stored.
     private mutating func store(_ batch: OpenedBatch, lock: String, high: inout Int64) throws {
