@@ -23,6 +23,9 @@ public struct EventIngestor: Sendable {
 
     /// Stores a verified report's entries inside the caller's transaction.
     ///
+    /// Call it for every report, also one without entries: it records which server key holds
+    /// the report's key identity, and lock events naming that identity are attributed to the key.
+    ///
     /// Every entry is recorded under `(key, sequence)`; a repeated one counts as known. An entry
     /// that does not open or decode becomes a `malformed` finding and the others go on. Lock
     /// batches are checked per lock, in counter order, after the lock's row has been locked, so
