@@ -18,6 +18,9 @@ public struct EventRetention: Sendable {
         public var entries: Int
         /// Findings removed.
         public var findings: Int
+
+        /// Rows removed in all.
+        public var total: Int { lockEvents + keyEvents + entries + findings }
     }
 
     /// Deletes, inside the caller's transaction, the lock and key events that happened before
