@@ -1,6 +1,7 @@
 import Accounts
 import Audit
 import Dispatch
+import EventLog
 import Observability
 import Storage
 
@@ -22,12 +23,8 @@ public struct RetentionPurger: Sendable {
 
     /// The steps for Portvakt's tables under `policy`.
     ///
-    /// A table with a retention period of its own adds one step to this list, such as, for lock
-    /// events kept for `retention.events_days`:
-    ///
-    /// ```swift
-    /// PurgeStep("lock_events") { try LockEvents(database: database).purge(before: cutoff(policy.events, $0)) },
-    /// ```
+    /// A table with a retention period of its own adds one step to this list, as the events
+    /// (kept for `retention.events_days`) do.
     ///
     /// - Parameter actor: who the audit trail names as purging, such as `system:retention`.
     public static func standard(
@@ -44,6 +41,10 @@ public struct RetentionPurger: Sendable {
                 },
                 PurgeStep("idempotency_records") { now in
                     try Idempotency.purge(before: cutoff(policy.idempotency, now), in: database)
+                },
+                PurgeStep("events") { now in
+                    try database.write { try EventRetention().purge(olderThan: cutoff(policy.events, now), in: $0) }
+                        .total
                 },
             ], logger: logger)
     }

@@ -65,8 +65,8 @@ struct RetentionTests {
             let report = purger.run(now: now)
             #expect(report.failures == 0)
             let removed = report.outcomes.map { ($0.table, (try? $0.result.get()) ?? -1) }
-            #expect(removed.map(\.0) == ["audit_entries", "api_tokens", "idempotency_records"])
-            #expect(removed.map(\.1) == [2, 2, 1])
+            #expect(removed.map(\.0) == ["audit_entries", "api_tokens", "idempotency_records", "events"])
+            #expect(removed.map(\.1) == [2, 2, 1, 0])
             let kept = try TokenStore(database: test.database).list(organisationID: "org-norr").map(\.id)
             #expect(Set(kept) == [lately.token.id, provider.token.id])
             #expect(try count("idempotency_records", test.database) == 1)
