@@ -29,6 +29,7 @@ enum DemoCommand: Command {
         let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
         try app.prepareDatabase()
         let added = try DemoData.seed(database)
+        let city = try DemoCity.seed(database)
         let now = WallTime.now().millisecondsSinceEpoch
         let tokens = try [
             ("central administrator", "org-central", Role.centralAdministrator),
@@ -59,17 +60,25 @@ enum DemoCommand: Command {
               readiness:   \(address)readyz
               metrics:     \(address)metrics
               data:        \(sqliteDirectory(configuration)) (\(added) demo records added, \(DemoData.organisations.count) organisations)
+              \(cityLine(city))
 
             Demo API tokens, valid for one day (send as 'Authorization: Bearer <token>'):
             \(tokens.joined(separator: "\n"))
 
-            Try: curl -H 'Authorization: Bearer <token>' \(address)api/v1/tokens
+            Try: curl -H 'Authorization: Bearer <token>' \(address)api/v1/recipients
             Browser sign-in with a security key is not part of this release yet.
 
             Stop with Ctrl-C.
             """)
         server.runUntilSignalled()
         return ExitCode.success
+    }
+
+    /// One line on the demo city: what this start added, or that it was already there.
+    private static func cityLine(_ city: DemoCity.Summary) -> String {
+        guard city.buildings > 0 else { return "city:        already seeded" }
+        return "city:        \(city.buildings) buildings, \(city.locks) locks, \(city.recipients) recipients, "
+            + "\(city.employees) staff with keys, \(city.grants) grants"
     }
 
     private static func sqliteDirectory(_ configuration: ServerConfiguration) -> String {
