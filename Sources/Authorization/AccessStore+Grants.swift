@@ -60,10 +60,19 @@ extension AccessStore {
     /// period of service: effective permissions intersect the two.
     /// - Throws: `AccessError` `.notOwnStaff`, `.notOwnRecipient`, `.invalidPeriod`.
     public func grant(_ grant: ProviderGrant) throws -> GrantID {
+        try database.write { connection in
+            try self.grant(grant, in: connection)
+        }
+    }
+
+    /// Records a provider's grant inside the caller's transaction, so that the caller can record
+    /// the change atomically with it.
+    /// - Throws: as `grant(_:)`.
+    public func grant(_ grant: ProviderGrant, in connection: any SQLConnection) throws -> GrantID {
         try grant.validity.validate()
         try Self.validate(grant.schedule)
         let now = clock()
-        let id = try write(duplicate: "the grant") { connection in
+        let id = try translating(duplicate: "the grant") {
             try requireProvider(grant.provider, connection)
             var employee: Int64?
             var team: Int64?
@@ -110,16 +119,22 @@ extension AccessStore {
     /// stays, so the grant's history can still be read.
     /// - Throws: `AccessError` `.notFound` when the provider has no such grant still running.
     public func revokeGrant(_ grant: GrantID, provider: String) throws {
-        let now = clock()
         try database.write { connection in
-            let rows = try connection.execute(
-                """
-                UPDATE grants SET valid_to = CASE WHEN valid_from > $3 THEN valid_from ELSE $3 END
-                WHERE id = $1 AND provider_id = $2 AND (valid_to IS NULL OR valid_to > $3) RETURNING id
-                """, [.integer(grant.rawValue), .text(provider), now.sql])
-            guard !rows.isEmpty else {
-                throw AccessError(.notFound, "\(provider) has no running grant \(grant)")
-            }
+            try revokeGrant(grant, provider: provider, in: connection)
+        }
+    }
+
+    /// Ends a provider's grant now, inside the caller's transaction.
+    /// - Throws: as `revokeGrant(_:provider:)`.
+    public func revokeGrant(_ grant: GrantID, provider: String, in connection: any SQLConnection) throws {
+        let now = clock()
+        let rows = try connection.execute(
+            """
+            UPDATE grants SET valid_to = CASE WHEN valid_from > $3 THEN valid_from ELSE $3 END
+            WHERE id = $1 AND provider_id = $2 AND (valid_to IS NULL OR valid_to > $3) RETURNING id
+            """, [.integer(grant.rawValue), .text(provider), now.sql])
+        guard !rows.isEmpty else {
+            throw AccessError(.notFound, "\(provider) has no running grant \(grant)")
         }
         logger.info("access revoked", ["access.grant_id": .int(Int(grant.rawValue))])
     }
@@ -129,22 +144,49 @@ extension AccessStore {
     public func grantArea(
         employee: EmployeeID, district: DistrictID, validity: Period, schedule: WeeklySchedule? = nil
     ) throws -> AreaGrantID {
+        try write(duplicate: "the area grant") { connection in
+            try grantArea(
+                employee: employee, district: district, validity: validity, schedule: schedule, in: connection)
+        }
+    }
+
+    /// Records a central area grant inside the caller's transaction.
+    /// - Throws: `AccessError` `.invalidPeriod` for an empty period or schedule.
+    public func grantArea(
+        employee: EmployeeID, district: DistrictID, validity: Period, schedule: WeeklySchedule?,
+        in connection: any SQLConnection
+    ) throws -> AreaGrantID {
         try validity.validate()
         try Self.validate(schedule)
         let now = clock()
-        return try write(duplicate: "the area grant") { connection in
+        let id = try translating(duplicate: "the area grant") {
             let stored = try scheduleID(schedule, connection)
-            return AreaGrantID(
-                try connection.insertReturningID(
-                    """
-                    INSERT INTO area_grants (employee_id, district_id, valid_from, valid_to, schedule_id, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6)
-                    """,
-                    [
-                        .integer(employee.rawValue), .integer(district.rawValue), validity.start.sql, validity.end.sql,
-                        .integer(stored), now.sql,
-                    ]))
+            return try connection.insertReturningID(
+                """
+                INSERT INTO area_grants (employee_id, district_id, valid_from, valid_to, schedule_id, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                """,
+                [
+                    .integer(employee.rawValue), .integer(district.rawValue), validity.start.sql, validity.end.sql,
+                    .integer(stored), now.sql,
+                ])
         }
+        logger.notice("area access granted", ["access.area_grant_id": .int(Int(id))])
+        return AreaGrantID(id)
+    }
+
+    /// Ends an area grant now, inside the caller's transaction; one that has not started yet
+    /// never starts. The row stays for the grant's history.
+    /// - Throws: `AccessError` `.notFound` when there is no such area grant still running.
+    public func revokeAreaGrant(_ grant: AreaGrantID, in connection: any SQLConnection) throws {
+        let now = clock()
+        let rows = try connection.execute(
+            """
+            UPDATE area_grants SET valid_to = CASE WHEN valid_from > $2 THEN valid_from ELSE $2 END
+            WHERE id = $1 AND (valid_to IS NULL OR valid_to > $2) RETURNING id
+            """, [.integer(grant.rawValue), now.sql])
+        guard !rows.isEmpty else { throw AccessError(.notFound, "there is no running area grant \(grant)") }
+        logger.notice("area access revoked", ["access.area_grant_id": .int(Int(grant.rawValue))])
     }
 
     /// Records a central, time-limited emergency grant, for instance when a safety alarm comes
@@ -154,6 +196,17 @@ extension AccessStore {
     /// - Throws: `AccessError` `.invalidPeriod` unless `validity` has an end.
     public func grantEmergency(
         employee: EmployeeID, target: EmergencyTarget, validity: Period, reason: String
+    ) throws -> EmergencyGrantID {
+        try write(duplicate: "the emergency grant") { connection in
+            try grantEmergency(employee: employee, target: target, validity: validity, reason: reason, in: connection)
+        }
+    }
+
+    /// Records a central emergency grant inside the caller's transaction.
+    /// - Throws: as `grantEmergency(employee:target:validity:reason:)`.
+    public func grantEmergency(
+        employee: EmployeeID, target: EmergencyTarget, validity: Period, reason: String,
+        in connection: any SQLConnection
     ) throws -> EmergencyGrantID {
         try validity.validate()
         guard let end = validity.end else {
@@ -166,7 +219,7 @@ extension AccessStore {
         case .door(let id): door = id.rawValue
         }
         let now = clock()
-        let id = try write(duplicate: "the emergency grant") { connection in
+        let id = try translating(duplicate: "the emergency grant") {
             try connection.insertReturningID(
                 """
                 INSERT INTO emergency_grants (employee_id, recipient_id, door_id, valid_from, valid_to, reason,
@@ -180,6 +233,25 @@ extension AccessStore {
         }
         logger.notice("emergency access granted", ["access.emergency_grant_id": .int(Int(id))])
         return EmergencyGrantID(id)
+    }
+
+    /// Ends an emergency grant now, inside the caller's transaction. The row stays for the
+    /// grant's history.
+    ///
+    /// An emergency grant's period may not be empty, so one revoked at or before its start
+    /// keeps its first millisecond. Grants made through the API start when they are made, so
+    /// this matters only for a revocation within the same millisecond, or from a server whose
+    /// clock lags the one that made the grant.
+    /// - Throws: `AccessError` `.notFound` when there is no such emergency grant still running.
+    public func revokeEmergencyGrant(_ grant: EmergencyGrantID, in connection: any SQLConnection) throws {
+        let now = clock()
+        let rows = try connection.execute(
+            """
+            UPDATE emergency_grants SET valid_to = CASE WHEN valid_from < $2 THEN $2 ELSE valid_from + 1 END
+            WHERE id = $1 AND valid_to > $2 RETURNING id
+            """, [.integer(grant.rawValue), now.sql])
+        guard !rows.isEmpty else { throw AccessError(.notFound, "there is no running emergency grant \(grant)") }
+        logger.notice("emergency access revoked", ["access.emergency_grant_id": .int(Int(grant.rawValue))])
     }
 
     private func requireOwn(_ table: String, _ id: Int64, _ provider: String, _ connection: any SQLConnection) throws {

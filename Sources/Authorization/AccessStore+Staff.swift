@@ -5,18 +5,45 @@ extension AccessStore {
     /// Creates a district, the unit of reporting and of area rights.
     /// - Throws: `AccessError` `.duplicate` when the name is taken.
     public func createDistrict(name: String) throws -> DistrictID {
-        try write(duplicate: "a district named \(name)") { connection in
+        try database.write { connection in
+            try createDistrict(name: name, in: connection)
+        }
+    }
+
+    /// Creates a district inside the caller's transaction.
+    /// - Throws: `AccessError` `.duplicate` when the name is taken.
+    public func createDistrict(name: String, in connection: any SQLConnection) throws -> DistrictID {
+        try translating(duplicate: "a district named \(name)") {
             DistrictID(try connection.insertReturningID("INSERT INTO districts (name) VALUES ($1)", [.text(name)]))
         }
     }
 
     /// Records that `provider` works in `district`; recording it twice changes nothing.
     public func addDistrict(_ district: DistrictID, toProvider provider: String) throws {
-        try write(duplicate: "the district membership") { connection in
+        try database.write { connection in
+            _ = try addDistrict(district, toProvider: provider, in: connection)
+        }
+    }
+
+    /// Records that `provider` works in `district`, inside the caller's transaction.
+    /// - Returns: whether the provider was not recorded in the district before.
+    /// - Throws: `AccessError` `.notFound` when the district or provider does not exist,
+    ///   `.wrongOrganisationKind` when the organisation is not a care provider.
+    @discardableResult
+    public func addDistrict(_ district: DistrictID, toProvider provider: String, in connection: any SQLConnection)
+        throws -> Bool
+    {
+        try translating(duplicate: "the district membership") {
             try requireProvider(provider, connection)
-            try connection.execute(
-                "INSERT INTO provider_districts (provider_id, district_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                [.text(provider), .integer(district.rawValue)])
+            guard try connection.exists("SELECT 1 FROM districts WHERE id = $1", [.integer(district.rawValue)]) else {
+                throw AccessError(.notFound, "there is no district \(district)")
+            }
+            let added = try connection.execute(
+                """
+                INSERT INTO provider_districts (provider_id, district_id) VALUES ($1, $2)
+                ON CONFLICT DO NOTHING RETURNING district_id
+                """, [.text(provider), .integer(district.rawValue)])
+            return !added.isEmpty
         }
     }
 
@@ -75,7 +102,16 @@ extension AccessStore {
 
     /// Creates a team (a route group) of a provider.
     public func createTeam(provider: String, name: String) throws -> TeamID {
-        try write(duplicate: "a team named \(name) at \(provider)") { connection in
+        try database.write { connection in
+            try createTeam(provider: provider, name: name, in: connection)
+        }
+    }
+
+    /// Creates a team inside the caller's transaction.
+    /// - Throws: `AccessError` `.duplicate` when the provider has a team of that name,
+    ///   `.wrongOrganisationKind` when the organisation is not a care provider.
+    public func createTeam(provider: String, name: String, in connection: any SQLConnection) throws -> TeamID {
+        try translating(duplicate: "a team named \(name) at \(provider)") {
             try requireProvider(provider, connection)
             return TeamID(
                 try connection.insertReturningID(
@@ -86,7 +122,19 @@ extension AccessStore {
     /// Adds an employee to a team of the same provider; adding twice changes nothing.
     /// - Throws: `AccessError` `.notOwnStaff` when the employee works for another provider.
     public func addMember(_ employee: EmployeeID, toTeam team: TeamID) throws {
-        try write(duplicate: "the team membership") { connection in
+        try database.write { connection in
+            _ = try addMember(employee, toTeam: team, in: connection)
+        }
+    }
+
+    /// Adds an employee to a team of the same provider, inside the caller's transaction.
+    /// - Returns: whether the employee was not a member before.
+    /// - Throws: `AccessError` `.notOwnStaff` when the employee works for another provider.
+    @discardableResult
+    public func addMember(_ employee: EmployeeID, toTeam team: TeamID, in connection: any SQLConnection) throws
+        -> Bool
+    {
+        try translating(duplicate: "the team membership") {
             let sameProvider = try connection.exists(
                 """
                 SELECT 1 FROM teams t JOIN employees e ON e.provider_id = t.provider_id
@@ -95,20 +143,33 @@ extension AccessStore {
             guard sameProvider else {
                 throw AccessError(.notOwnStaff, "employee \(employee) and team \(team) do not belong to one provider")
             }
-            try connection.execute(
-                "INSERT INTO team_members (team_id, employee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                [.integer(team.rawValue), .integer(employee.rawValue)])
+            let added = try connection.execute(
+                """
+                INSERT INTO team_members (team_id, employee_id) VALUES ($1, $2)
+                ON CONFLICT DO NOTHING RETURNING employee_id
+                """, [.integer(team.rawValue), .integer(employee.rawValue)])
+            return !added.isEmpty
         }
     }
 
     /// Removes an employee from a team; the team's grants stop applying to them at once.
     public func removeMember(_ employee: EmployeeID, fromTeam team: TeamID) throws {
+        try database.write { connection in
+            _ = try removeMember(employee, fromTeam: team, in: connection)
+        }
+    }
+
+    /// Removes an employee from a team inside the caller's transaction.
+    /// - Returns: whether the employee was a member.
+    @discardableResult
+    public func removeMember(_ employee: EmployeeID, fromTeam team: TeamID, in connection: any SQLConnection) throws
+        -> Bool
+    {
         // Known limitation: membership has no history, so effective permissions for past
         // shifts use today's teams; see docs/limitations.md.
-        try database.write { connection in
-            try connection.execute(
-                "DELETE FROM team_members WHERE team_id = $1 AND employee_id = $2",
-                [.integer(team.rawValue), .integer(employee.rawValue)])
-        }
+        let removed = try connection.execute(
+            "DELETE FROM team_members WHERE team_id = $1 AND employee_id = $2 RETURNING employee_id",
+            [.integer(team.rawValue), .integer(employee.rawValue)])
+        return !removed.isEmpty
     }
 }

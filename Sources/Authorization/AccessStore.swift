@@ -36,8 +36,19 @@ public struct AccessStore: Sendable {
     /// Registers an organisation.
     /// - Throws: `AccessError` `.duplicate` when the id or name is taken.
     public func createOrganisation(id: String, kind: OrganisationKind, name: String) throws {
+        try database.write { connection in
+            try createOrganisation(id: id, kind: kind, name: name, in: connection)
+        }
+    }
+
+    /// Registers an organisation inside the caller's transaction, so that the caller can record
+    /// the change atomically with it.
+    /// - Throws: `AccessError` `.duplicate` when the id or name is taken.
+    public func createOrganisation(id: String, kind: OrganisationKind, name: String, in connection: any SQLConnection)
+        throws
+    {
         let now = clock()
-        try write(duplicate: "an organisation with this id or name") { connection in
+        try translating(duplicate: "an organisation with this id or name") {
             try connection.execute(
                 "INSERT INTO organisations (id, kind, name, created_at) VALUES ($1, $2, $3, $4)",
                 [.text(id), .text(kind.rawValue), .text(name), now.sql])
