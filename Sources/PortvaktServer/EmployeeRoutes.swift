@@ -248,7 +248,8 @@ struct EmployeeRoutes {
         return try employee(row)
     }
 
-    private static func employee(_ row: SQLRow) throws -> Employee {
+    /// An employee from a row with `id`, `provider_id`, `employee_number`, `display_name`, `active`.
+    static func employee(_ row: SQLRow) throws -> Employee {
         Employee(
             id: String(try row.integer("id")), organisationID: try row.text("provider_id"),
             employeeNumber: try row.text("employee_number"), displayName: try row.text("display_name"),

@@ -23,6 +23,11 @@ struct TenantIsolationTests {
         let buildingID: String
         let doorID: String
         let installationID: String
+        let districtID: String
+        let teamID: String
+        let grantID: String
+        let areaGrantID: String
+        let emergencyGrantID: String
     }
 
     private static let providerRoles: [Role] = [.providerAdministrator, .planner, .auditor]
@@ -49,6 +54,15 @@ struct TenantIsolationTests {
             case ("/api/v1/lock-installations/:id/removal", ":id"),
                 ("/api/v1/lock-installations/:id/replacement", ":id"):
                 parts.append(foreign.installationID)
+            case ("/api/v1/organisations/:id", ":id"), ("/api/v1/organisations/:id/districts/:districtID", ":id"):
+                parts.append("org-soder")
+            case ("/api/v1/organisations/:id/districts/:districtID", ":districtID"): parts.append(foreign.districtID)
+            case ("/api/v1/teams/:id", ":id"), ("/api/v1/teams/:id/members/:employeeID", ":id"):
+                parts.append(foreign.teamID)
+            case ("/api/v1/teams/:id/members/:employeeID", ":employeeID"): parts.append(foreign.employeeID)
+            case ("/api/v1/grants/:id", ":id"): parts.append(foreign.grantID)
+            case ("/api/v1/area-grants/:id", ":id"): parts.append(foreign.areaGrantID)
+            case ("/api/v1/emergency-grants/:id", ":id"): parts.append(foreign.emergencyGrantID)
             default: return nil
             }
         }
@@ -72,6 +86,15 @@ struct TenantIsolationTests {
         case (.post, "/api/v1/doors/:id/lock-installations"), (.post, "/api/v1/lock-installations/:id/replacement"):
             #"{"lockID":"ffffffffffffffffffffffffffffffff"}"#
         case (.post, "/api/v1/lock-installations/:id/removal"): "{}"
+        case (.post, "/api/v1/organisations"): #"{"id":"org-intruder","name":"intruder"}"#
+        case (.post, "/api/v1/districts"): #"{"name":"intruder"}"#
+        case (.post, "/api/v1/teams"): #"{"name":"intruder","organisationID":"org-soder"}"#
+        case (.post, "/api/v1/grants"):
+            #"{"organisationID":"org-soder","subject":"employee","employeeID":"\#(foreign.employeeID)","target":"all_recipients"}"#
+        case (.post, "/api/v1/area-grants"):
+            #"{"organisationID":"org-soder","employeeIDs":["\#(foreign.employeeID)"],"districtIDs":["\#(foreign.districtID)"]}"#
+        case (.post, "/api/v1/emergency-grants"):
+            #"{"employeeID":"\#(foreign.employeeID)","recipientID":"1","durationMinutes":5,"reason":"safety_alarm"}"#
         default: nil
         }
     }
@@ -101,13 +124,18 @@ struct TenantIsolationTests {
             let installation = try test.database.write { connection in
                 try access.installLock("00112233445566778899aabbccddeeff", on: door, at: since, in: connection)
             }
+            let grants = try ForeignGrants(access, employee: employee, recipient: recipient)
             let foreign = Foreign(
                 tokenID: soder.token.id, employeeID: String(employee.rawValue), keyID: String(key.rawValue),
                 recipientID: String(recipient.rawValue), buildingID: String(building.rawValue),
-                doorID: String(door.rawValue), installationID: String(installation.rawValue))
+                doorID: String(door.rawValue), installationID: String(installation.rawValue),
+                districtID: String(grants.district.rawValue), teamID: String(grants.team.rawValue),
+                grantID: String(grants.grant.rawValue), areaGrantID: String(grants.areaGrant.rawValue),
+                emergencyGrantID: String(grants.emergencyGrant.rawValue))
             let tokensBefore = try TokenStore(database: test.database).list(organisationID: "org-soder")
             let staffBefore = try snapshot(test.database)
             let placesBefore = try placesSnapshot(test.database)
+            let grantsBefore = try ForeignGrants.snapshot(test.database)
 
             let routes = try harness.app.securedRoutes()
             #expect(!routes.isEmpty)
@@ -140,6 +168,7 @@ struct TenantIsolationTests {
             #expect(try TokenStore(database: test.database).list(organisationID: "org-soder") == tokensBefore)
             #expect(try snapshot(test.database) == staffBefore)
             #expect(try placesSnapshot(test.database) == placesBefore)
+            #expect(try ForeignGrants.snapshot(test.database) == grantsBefore)
         }
     }
 
@@ -165,6 +194,51 @@ struct TenantIsolationTests {
                     + "NULL, NULL FROM buildings UNION ALL SELECT 'door', id, label, building_id, NULL, NULL FROM doors "
                     + "UNION ALL SELECT 'lock', door_id, lock_id, id, installed_at, removed_at FROM lock_installations "
                     + "ORDER BY 1, 2, 3", [])
+        }
+    }
+}
+
+/// Another provider's teams and grants: a district it works in, a team with its employee, a
+/// grant to that employee for its recipient, and an area and an emergency grant for them.
+private struct ForeignGrants {
+    let district: DistrictID
+    let team: TeamID
+    let grant: GrantID
+    let areaGrant: AreaGrantID
+    let emergencyGrant: EmergencyGrantID
+
+    init(_ access: AccessStore, employee: EmployeeID, recipient: RecipientID) throws {
+        let now = WallTime.now()
+        district = try access.createDistrict(name: "Söderort")
+        try access.addDistrict(district, toProvider: "org-soder")
+        team = try access.createTeam(provider: "org-soder", name: "Söder night")
+        try access.addMember(employee, toTeam: team)
+        grant = try access.grant(
+            ProviderGrant(
+                provider: "org-soder", subject: .employee(employee), target: .recipient(recipient),
+                validity: Period(start: now)))
+        areaGrant = try access.grantArea(employee: employee, district: district, validity: Period(start: now))
+        emergencyGrant = try access.grantEmergency(
+            employee: employee, target: .recipient(recipient),
+            validity: Period(start: now, end: WallTime(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 600_000)),
+            reason: "safety_alarm")
+    }
+
+    /// Every organisation, district, team, membership and grant, to show that no refused call
+    /// changed one.
+    static func snapshot(_ database: any Database) throws -> [SQLRow] {
+        try database.read { connection in
+            try connection.execute(
+                """
+                SELECT 'organisation' AS kind, id AS name, name AS detail, CAST(NULL AS BIGINT) AS flag FROM organisations
+                UNION ALL SELECT 'district', CAST(district_id AS TEXT), provider_id, NULL FROM provider_districts
+                UNION ALL SELECT 'team', CAST(id AS TEXT), name, NULL FROM teams
+                UNION ALL SELECT 'member', CAST(team_id AS TEXT), CAST(employee_id AS TEXT), NULL FROM team_members
+                UNION ALL SELECT 'grant', CAST(id AS TEXT), provider_id, valid_to FROM grants
+                UNION ALL SELECT 'area', CAST(id AS TEXT), CAST(employee_id AS TEXT), valid_to FROM area_grants
+                UNION ALL SELECT 'emergency', CAST(id AS TEXT), CAST(employee_id AS TEXT), valid_to FROM emergency_grants
+                ORDER BY 1, 2, 3
+                """, [])
         }
     }
 }
