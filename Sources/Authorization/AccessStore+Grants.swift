@@ -237,13 +237,10 @@ extension AccessStore {
 
     /// Ends an emergency grant now, inside the caller's transaction. The row stays for the
     /// grant's history.
-    ///
-    /// An emergency grant's period may not be empty, so one revoked at or before its start
-    /// keeps its first millisecond. Grants made through the API start when they are made, so
-    /// this matters only for a revocation within the same millisecond, or from a server whose
-    /// clock lags the one that made the grant.
     /// - Throws: `AccessError` `.notFound` when there is no such emergency grant still running.
     public func revokeEmergencyGrant(_ grant: EmergencyGrantID, in connection: any SQLConnection) throws {
+        // Known limitation: an emergency grant's period may not be empty, so one revoked at or
+        // before its start keeps its first millisecond; see docs/limitations.md.
         let now = clock()
         let rows = try connection.execute(
             """

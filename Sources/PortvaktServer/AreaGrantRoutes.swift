@@ -77,7 +77,7 @@ struct AreaGrantRoutes {
                     ].merging(GrantTerms.requestProperties) { first, _ in first },
                     required: ["organisationID", "districtIDs"], additional: true),
                 success: (.created, .object(["items": .array(.reference("AreaGrant"))], required: ["items"])),
-                errors: [.unprocessableContent]),
+                errors: [.conflict, .unprocessableContent]),
             handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
             .get, "/api/v1/area-grants", summary: "List area grants (a provider sees its own staff's)",
@@ -261,7 +261,8 @@ struct AreaGrantRoutes {
         let store = store()
         let grant = try database.write { connection in
             let before = try Self.find(id, scope: principal.scope, connection)
-            if let to = before.to, to <= now() {
+            // A grant revoked before it started ends where it starts, which may lie ahead.
+            if let to = before.to, to <= max(now(), before.from) {
                 throw HTTPError(.conflict, detail: "area grant \(id) has already ended; there is nothing to revoke")
             }
             try store.revokeAreaGrant(id, in: connection)

@@ -87,7 +87,7 @@ struct EmergencyGrantRoutes {
                         "durationMinutes": .integer(minimum: 1, maximum: Self.longestMinutes),
                         "reason": .string(values: reasons),
                     ], required: ["durationMinutes", "reason"], additional: true),
-                success: (.created, .reference("EmergencyGrant")), errors: [.unprocessableContent]),
+                success: (.created, .reference("EmergencyGrant")), errors: [.conflict, .unprocessableContent]),
             handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
             .get, "/api/v1/emergency-grants", summary: "List emergency grants (a provider sees its own staff's)",

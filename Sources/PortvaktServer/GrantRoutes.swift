@@ -76,7 +76,7 @@ struct GrantRoutes {
                         "teamID": id, "target": .string(values: Self.targets), "recipientID": id,
                     ].merging(GrantTerms.requestProperties) { first, _ in first },
                     required: ["subject", "target"], additional: true),
-                success: (.created, .reference("Grant")), errors: [.notFound, .unprocessableContent]),
+                success: (.created, .reference("Grant")), errors: [.notFound, .conflict, .unprocessableContent]),
             handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
             .get, "/api/v1/grants", summary: "List a provider's grants", roles: Self.readers,
@@ -249,7 +249,8 @@ struct GrantRoutes {
         let store = store()
         let grant = try database.write { connection in
             let before = try Self.find(id, scope: principal.scope, connection)
-            if let to = before.to, to <= now() {
+            // A grant revoked before it started ends where it starts, which may lie ahead.
+            if let to = before.to, to <= max(now(), before.from) {
                 throw HTTPError(.conflict, detail: "grant \(id) has already ended; there is nothing to revoke")
             }
             try store.revokeGrant(id, provider: before.organisationID, in: connection)

@@ -88,7 +88,7 @@ struct GrantRouteTests {
             // A grant that starts tomorrow is not in today's shift, and is in tomorrow's.
             let tomorrow = AccessRouteSetup.now() + 24 * 3_600_000
             let later = try setup.employeeWithKey("N3", bearer: setup.norrAdmin)
-            _ = try setup.create(
+            let future = try setup.create(
                 "/api/v1/grants", bearer: setup.norrPlanner,
                 json:
                     #"{"subject":"employee","employeeID":"\#(later.employee)","target":"recipient","recipientID":"\#(home.recipient)","from":\#(tomorrow),"to":\#(tomorrow + 3_600_000)}"#
@@ -97,6 +97,13 @@ struct GrantRouteTests {
             #expect(today[home.apartmentLock]?.count == 1)  // the all-staff grant only
             let next = try setup.permissions(ofKey: later.key, from: tomorrow, hours: 2)
             #expect(next[home.apartmentLock]?.count == 2)
+
+            // Revoked before it starts, it never starts, and a second revocation finds nothing to end.
+            let revoked = try setup.call("DELETE", "/api/v1/grants/\(future)", bearer: setup.norrPlanner)
+            #expect(revoked.status == 200)
+            #expect(revoked.json?["to"] as? Int64 == tomorrow)
+            #expect(try setup.permissions(ofKey: later.key, from: tomorrow, hours: 2)[home.apartmentLock]?.count == 1)
+            #expect(try setup.call("DELETE", "/api/v1/grants/\(future)", bearer: setup.norrPlanner).status == 409)
         }
     }
 
