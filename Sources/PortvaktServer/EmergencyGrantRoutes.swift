@@ -83,7 +83,7 @@ struct EmergencyGrantRoutes {
                 body: .object(
                     [
                         "employeeID": id, "keyID": id, "recipientID": id, "doorID": id,
-                        "lockID": .string(minLength: 1, maxLength: 64),
+                        "lockID": .string(pattern: LockInstallationRoutes.lockIDPattern),
                         "durationMinutes": .integer(minimum: 1, maximum: Self.longestMinutes),
                         "reason": .string(values: reasons),
                     ], required: ["durationMinutes", "reason"], additional: true),
@@ -131,6 +131,9 @@ struct EmergencyGrantRoutes {
         }
         if [body.recipientID, body.doorID, body.lockID].compactMap({ $0 }).count != 1 {
             errors.append(.init(field: "recipientID", message: "name exactly one of recipientID, doorID and lockID"))
+        } else if let lock = body.lockID, !LockInstallationRoutes.isLockID(lock) {
+            errors.append(
+                .init(field: "lockID", message: "the lock's commissioned identity: 32 lowercase hexadecimal digits"))
         }
         if !(1...Self.longestMinutes).contains(body.durationMinutes) {
             errors.append(
@@ -145,8 +148,8 @@ struct EmergencyGrantRoutes {
         let store = store()
         let grant = try database.write { connection in
             let employee = try Self.employee(body, connection)
-            let target = try Self.target(body, connection)
             let start = now()
+            let target = try Self.target(body, at: start, connection)
             let id = try store.grantEmergency(
                 employee: employee, target: target,
                 validity: Period(
@@ -188,7 +191,9 @@ struct EmergencyGrantRoutes {
     }
 
     /// What the request opens: a recipient's doors, or one door named directly or by its lock.
-    private static func target(_ body: CreateRequest, _ connection: any SQLConnection) throws -> EmergencyTarget {
+    private static func target(_ body: CreateRequest, at now: Int64, _ connection: any SQLConnection) throws
+        -> EmergencyTarget
+    {
         if let text = body.recipientID {
             guard let recipient = RecipientID(decimal: text),
                 try connection.exists("SELECT 1 FROM recipients WHERE id = $1", [.integer(recipient.rawValue)])
@@ -202,9 +207,13 @@ struct EmergencyGrantRoutes {
             return .door(door)
         }
         let lock = body.lockID ?? ""
+        // Fitted now: installations may be recorded ahead of time, so both ends are compared.
         let row = try connection.first(
-            "SELECT door_id FROM lock_installations WHERE lock_id = $1 AND removed_at IS NULL", [.text(lock)])
-        guard let row else { throw invalid("lockID", "a lock fitted to a door now", "lock \(lock) is not fitted") }
+            """
+            SELECT door_id FROM lock_installations
+            WHERE lock_id = $1 AND installed_at <= $2 AND (removed_at IS NULL OR removed_at > $2)
+            """, [.text(lock), .integer(now)])
+        guard let row else { throw invalid("lockID", "a lock fitted to a door now", "lock \(lock) is not fitted now") }
         return .door(DoorID(try row.integer("door_id")))
     }
 

@@ -123,9 +123,14 @@ struct Home {
         apartment = try access.addDoor(to: building, kind: .apartment, label: "1101")
         let entrance = try access.addDoor(to: building, kind: .entrance, label: "entrance")
         try access.moveIn(recipient, door: apartment, from: since)
-        apartmentLock = "lock-\(alarmCode)-home"
-        entranceLock = "lock-\(alarmCode)-entrance"
+        apartmentLock = Self.lockID()
+        entranceLock = Self.lockID()
         try access.installLock(apartmentLock, on: apartment, at: since)
         try access.installLock(entranceLock, on: entrance, at: since)
+    }
+
+    /// A new lock identity: 32 lowercase hexadecimal digits.
+    static func lockID() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }

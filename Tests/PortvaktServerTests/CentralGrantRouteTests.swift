@@ -197,7 +197,11 @@ struct CentralGrantRouteTests {
                     #"{\#(employee),\#(target),"lockID":"x","durationMinutes":30,"reason":"no_contact"}"#,
                     ["recipientID"]
                 ),
-                (#"{\#(employee),"lockID":"not-fitted","durationMinutes":30,"reason":"no_contact"}"#, ["lockID"]),
+                (#"{\#(employee),"lockID":"not-a-lock","durationMinutes":30,"reason":"no_contact"}"#, ["lockID"]),
+                (
+                    #"{\#(employee),"lockID":"\#(Home.lockID())","durationMinutes":30,"reason":"no_contact"}"#,
+                    ["lockID"]
+                ),
                 (#"{"employeeID":"99999",\#(target),"durationMinutes":30,"reason":"no_contact"}"#, ["employeeID"]),
             ]
             for (json, fields) in cases {
