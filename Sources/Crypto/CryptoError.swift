@@ -6,4 +6,7 @@ public enum CryptoError: Error, Equatable, Sendable {
     case openFailed
     /// libsodium refused to produce a key pair from the given seed.
     case keyGenerationFailed
+    /// A public key is not a usable point: not a valid Ed25519 key, or an X25519 key of small order
+    /// that would make a shared key predictable.
+    case invalidPublicKey
 }

@@ -11,7 +11,8 @@ public enum Ed25519 {
 
     /// A signing key. The 64-byte libsodium secret key is held in ``SecretBytes`` and zeroed on release.
     public struct PrivateKey: Sendable {
-        private let secret: SecretBytes
+        // Internal so that the X25519 conversion beside this file can read it.
+        let secret: SecretBytes
         /// The matching public key.
         public let publicKey: [UInt8]
 
