@@ -80,6 +80,10 @@ let package = Package(
 
         .target(name: "Authorization", dependencies: ["Storage", "Observability"], swiftSettings: strict),
         .target(name: "Accounts", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
+
+        // MARK: Sync station
+
+        .target(name: "StationLink", dependencies: ["Crypto"], swiftSettings: strict),
         .target(name: "Audit", dependencies: ["Storage", "Crypto"], swiftSettings: strict),
         .target(
             name: "EventLog", dependencies: ["Storage", "CredentialIssuer", "PortvaktProtocol", "ProtocolCrypto"],
@@ -133,6 +137,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "StationLinkTests", dependencies: ["StationLink", "Crypto"], swiftSettings: strict),
         .testTarget(
             name: "PortvaktProtocolTests",
             dependencies: [
