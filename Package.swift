@@ -93,7 +93,8 @@ let package = Package(
             name: "PortvaktServer",
             dependencies: [
                 "Authorization", "HTTPServer", "Storage", "SQLiteStorage", "PostgresStorage", "Configuration",
-                "Observability", "Accounts", "Audit", "EventLog",
+                "Observability", "Accounts", "Audit", "EventLog", "CredentialIssuer", "Crypto", "PortvaktProtocol",
+                "ProtocolCrypto", "StationLink",
             ],
             swiftSettings: strict),
         .target(
@@ -133,7 +134,7 @@ let package = Package(
             dependencies: [
                 "PortvaktServer", "PortvaktCLI", "PortvaktTesting", "Accounts", "Audit", "Authorization",
                 "Observability", "SQLiteStorage", "Storage", "EventLog", "ProtocolTesting", "CredentialIssuer",
-                "KeyCore", "LockCore", "PortvaktProtocol",
+                "KeyCore", "LockCore", "PortvaktProtocol", "StationLink", "Crypto", "ProtocolCrypto",
             ],
             swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),

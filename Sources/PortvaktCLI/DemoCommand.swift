@@ -24,9 +24,10 @@ enum DemoCommand: Command {
             parsed, defaults: ["storage.data_dir": "data/demo", "storage.backend": "sqlite", "log.level": "notice"])
         configuration.storage = .sqlite(directory: sqliteDirectory(configuration))
         let logger = ServerOptions.logger(configuration)
+        let keys = try ServerKeyFile.loadOrCreate(at: configuration.keyFile, logger: logger)
         let database = try DatabaseFactory.open(configuration, logger: logger)
         defer { database.close() }
-        let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
+        let app = PortvaktApp(configuration: configuration, database: database, keys: keys, logger: logger)
         try app.prepareDatabase()
         let added = try DemoData.seed(database)
         let city = try DemoCity.seed(database)
@@ -47,7 +48,8 @@ enum DemoCommand: Command {
             server = try app.start()
         } catch is HTTPServerError where parsed.values["port"] == nil {
             configuration.http.port = 0
-            server = try PortvaktApp(configuration: configuration, database: database, logger: logger).start()
+            server = try PortvaktApp(configuration: configuration, database: database, keys: keys, logger: logger)
+                .start()
         }
         let address =
             "http://\(configuration.http.host == "0.0.0.0" ? "127.0.0.1" : configuration.http.host):\(server.port)/"
@@ -61,6 +63,7 @@ enum DemoCommand: Command {
               metrics:     \(address)metrics
               data:        \(sqliteDirectory(configuration)) (\(added) demo records added, \(DemoData.organisations.count) organisations)
               \(cityLine(city))
+              keys:        \(configuration.keyFile) (issuer key \(keys.fingerprints.issuer))
 
             Demo API tokens, valid for one day (send as 'Authorization: Bearer <token>'):
             \(tokens.joined(separator: "\n"))

@@ -27,7 +27,7 @@ enum PurgeCommand: Command {
         let logger = ServerOptions.logger(configuration)
         let database = try DatabaseFactory.open(configuration, logger: logger)
         defer { database.close() }
-        try PortvaktApp(configuration: configuration, database: database, logger: logger).prepareDatabase()
+        try PortvaktApp.prepare(database, configuration: configuration, logger: logger)
 
         let purger = RetentionPurger.standard(
             database: database, policy: configuration.retention,

@@ -20,9 +20,10 @@ enum ServeCommand: Command {
         let parsed = try CommandLineArguments(arguments, valued: ServerOptions.valued, switches: [])
         let configuration = try ServerOptions.configuration(parsed)
         let logger = ServerOptions.logger(configuration)
+        let keys = try ServerKeyFile.loadOrCreate(at: configuration.keyFile, logger: logger)
         let database = try DatabaseFactory.open(configuration, logger: logger)
         defer { database.close() }
-        let app = PortvaktApp(configuration: configuration, database: database, logger: logger)
+        let app = PortvaktApp(configuration: configuration, database: database, keys: keys, logger: logger)
         try app.prepareDatabase()
         let server = try app.start()
         let retention = configuration.retention.purgeInterval.map { interval in

@@ -37,7 +37,7 @@ enum TokenCommand: Command {
         let logger = ServerOptions.logger(configuration)
         let database = try DatabaseFactory.open(configuration, logger: logger)
         defer { database.close() }
-        try PortvaktApp(configuration: configuration, database: database, logger: logger).prepareDatabase()
+        try PortvaktApp.prepare(database, configuration: configuration, logger: logger)
         let issued = try BootstrapTokens.create(
             organisationID: organisation, role: role, name: name, days: days, database: database,
             now: WallTime.now().millisecondsSinceEpoch)

@@ -11,17 +11,21 @@ public final class PortvaktApp: Sendable {
     public let database: any Database
     /// The process's metrics.
     public let metrics: MetricsRegistry
+    /// The issuer, event and link keys.
+    public let keys: ServerKeys
     private let logger: Logger
     /// The time source for token expiry and audit records, milliseconds since the Unix epoch.
     private let now: @Sendable () -> Int64
 
-    /// Assembles the application around an open database.
+    /// Assembles the application around an open database and the server's keys (from
+    /// ``ServerKeyFile`` in a server; generated in tests).
     public init(
-        configuration: ServerConfiguration, database: any Database, logger: Logger,
+        configuration: ServerConfiguration, database: any Database, keys: ServerKeys, logger: Logger,
         now: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch }
     ) {
         self.configuration = configuration
         self.database = database
+        self.keys = keys
         self.logger = logger
         self.now = now
         self.metrics = MetricsRegistry()
@@ -30,6 +34,12 @@ public final class PortvaktApp: Sendable {
 
     /// Applies pending migrations when configured to.
     public func prepareDatabase() throws {
+        try Self.prepare(database, configuration: configuration, logger: logger)
+    }
+
+    /// Applies pending migrations to `database` when `configuration` says so, for commands that
+    /// need the schema but not a running server.
+    public static func prepare(_ database: any Database, configuration: ServerConfiguration, logger: Logger) throws {
         guard configuration.migrateOnStart else { return }
         try Migrator(migrations: Schema.migrations, logger: logger.child(label: "storage")).migrate(database)
     }

@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 import HTTPServer
 import Observability
 
@@ -28,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var accessLog: Bool
     /// How long data is kept, and how often the server purges.
     public var retention: RetentionPolicy
+    /// The file holding the server's keys.
+    public var keyFile: String
+    /// The time zone weekly schedules are read in when credentials are issued.
+    public var timeZone: TimeZone
 
     /// Builds the typed configuration.
     /// - Throws: `ConfigurationError` when a required setting for the chosen backend is missing.
@@ -51,5 +56,15 @@ public struct ServerConfiguration: Sendable {
         logLevel = LogLevel(name: try configuration.required("log.level")) ?? .info
         accessLog = configuration.boolean("log.access")
         retention = RetentionPolicy(configuration)
+        let dataDirectory = try configuration.required("storage.data_dir") as NSString
+        keyFile =
+            configuration.text("issuer.key_file") ?? dataDirectory.appendingPathComponent(ServerKeyFile.defaultName)
+        let zone = try configuration.required("issuer.time_zone")
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw .invalidValue(
+                key: "issuer.time_zone", value: zone, source: "configuration",
+                expected: "an IANA time zone name such as Europe/Stockholm")
+        }
+        self.timeZone = timeZone
     }
 }

@@ -43,6 +43,13 @@ public enum ServerSettings {
             "storage.migrate_on_start", default: "true", .boolean,
             "Apply pending schema migrations when the server starts."),
         Setting(
+            "issuer.key_file", default: nil, .text(secret: false),
+            "File holding the server's issuer, event and link keys, made with mode 0600 on first start; "
+                + "portvakt.keys in storage.data_dir when unset. Refused if others may read it."),
+        Setting(
+            "issuer.time_zone", default: "Europe/Stockholm", .text(secret: false),
+            "IANA time zone in which weekly grant schedules are read when credentials are issued."),
+        Setting(
             "log.level", default: "info", .choice(LogLevelNames.all),
             "Lowest level written: trace, debug, info, notice, warning, error, critical."),
         Setting("log.access", default: "true", .boolean, "Write one log record per HTTP request."),

@@ -13,15 +13,16 @@ struct AppHarness {
 
     var port: UInt16 { server.port }
 
-    /// Starts the app on `database`; tests that move time on pass their own clock as `now`.
+    /// Starts the app on `database` with `keys` (fresh ones unless given); tests that move time
+    /// on pass their own clock as `now`.
     static func start(
-        _ database: any Database,
+        _ database: any Database, keys: ServerKeys = .generate(),
         now: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch }
     ) throws -> AppHarness {
         var configuration = try ServerConfiguration(
             .init(settings: ServerSettings.all, environment: [:], overrides: ["http.port": "0", "http.threads": "2"]))
         configuration.storage = .sqlite(directory: "unused")
-        let app = PortvaktApp(configuration: configuration, database: database, logger: .disabled, now: now)
+        let app = PortvaktApp(configuration: configuration, database: database, keys: keys, logger: .disabled, now: now)
         try app.prepareDatabase()
         return AppHarness(app: app, server: try app.start(), database: database)
     }

@@ -1,0 +1,168 @@
+import Crypto
+import Foundation
+import Observability
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The file that holds the server's keys (`issuer.key_file`): made on first start when absent,
+/// with mode 0600, and refused when anyone but its owner may read it.
+///
+/// The format is `key = value` lines with the seeds in hex, so an operator can see what is in
+/// it without tools; several servers behind a load balancer share one copy.
+public enum ServerKeyFile {
+    /// The file's name in the data directory when `issuer.key_file` is not set.
+    public static let defaultName = "portvakt.keys"
+    private static let header = """
+        # Portvakt server keys (docs/station.md section 2). Whoever holds this file can issue
+        # credentials and pose as this server to stations: keep it mode 0600 and back it up
+        # encrypted. Servers behind one load balancer share the same file.
+        """
+
+    /// Reads the keys at `path`, or makes new ones there when no file exists, and logs their
+    /// fingerprints.
+    /// - Throws: ``ServerKeyError`` when the file is readable by others, unreadable or damaged.
+    public static func loadOrCreate(at path: String, logger: Logger) throws -> ServerKeys {
+        var created = false
+        if !FileManager.default.fileExists(atPath: path) {
+            created = try create(at: path)
+        }
+        let keys = try load(at: path)
+        let fingerprints = keys.fingerprints
+        logger.notice(
+            created ? "server keys created" : "server keys loaded",
+            [
+                "keys.path": .string(path), "keys.issuer_id": .int(Int(keys.issuer.issuerID)),
+                "keys.issuer": .string(fingerprints.issuer), "keys.event": .string(fingerprints.event),
+                "keys.link": .string(fingerprints.link),
+            ])
+        return keys
+    }
+
+    /// Reads the keys at `path`.
+    /// - Throws: ``ServerKeyError`` when the file is readable by others, unreadable or damaged.
+    public static func load(at path: String) throws -> ServerKeys {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw ServerKeyError.unreadable(path: path, reason: errnoText()) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw ServerKeyError.notAFile(path: path) }
+        let mode = status.st_mode & 0o777
+        guard mode & 0o077 == 0 else { throw ServerKeyError.tooOpen(path: path, mode: mode) }
+
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ServerKeyError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw ServerKeyError.damaged(path: path, field: String(line.prefix(20))) }
+            values[parts[0]] = parts[1]
+        }
+        guard values["format"] == "1" else { throw ServerKeyError.damaged(path: path, field: "format") }
+        guard let issuerID = values["issuer-id"].flatMap(UInt32.init) else {
+            throw ServerKeyError.damaged(path: path, field: "issuer-id")
+        }
+        func seed(_ name: String) throws -> [UInt8] {
+            guard let hex = values[name], let bytes = bytes(hex), bytes.count == 32 else {
+                throw ServerKeyError.damaged(path: path, field: name)
+            }
+            return bytes
+        }
+        return try ServerKeys(
+            issuerID: issuerID, issuerSeed: try seed("issuer-seed"), eventSeed: try seed("event-seed"),
+            linkSeed: try seed("link-seed"))
+    }
+
+    /// Writes fresh keys to `path` without ever letting the file exist with a wider mode, and
+    /// without replacing a file another process made meanwhile.
+    /// - Returns: whether this call made the file.
+    private static func create(at path: String) throws -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ServerKeyError.unwritable(path: path, reason: error.localizedDescription)
+            }
+        }
+        var seeds = (0..<3).map { _ in RandomBytes.generate(32) }
+        defer { for index in seeds.indices { secureZero(&seeds[index]) } }
+        let contents = """
+            \(header)
+            format = 1
+            issuer-id = 1
+            issuer-seed = \(ServerKeys.hex(seeds[0]))
+            event-seed = \(ServerKeys.hex(seeds[1]))
+            link-seed = \(ServerKeys.hex(seeds[2]))
+
+            """
+
+        let temporary = path + ".new-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw ServerKeyError.unwritable(path: temporary, reason: errnoText()) }
+        defer { unlink(temporary) }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, synced == 0 else {
+            throw ServerKeyError.unwritable(path: temporary, reason: errnoText())
+        }
+        // link() refuses to replace an existing file: if another server made one first, use it.
+        if link(temporary, path) != 0 {
+            guard errno == EEXIST else { throw ServerKeyError.unwritable(path: path, reason: errnoText()) }
+            return false
+        }
+        return true
+    }
+
+    private static func bytes(_ hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            result.append(byte)
+        }
+        return result
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+/// Why the server's key file could not be used; each case says what to do.
+public enum ServerKeyError: Error, Equatable, CustomStringConvertible {
+    /// Others than the owner may read or write the file.
+    case tooOpen(path: String, mode: mode_t)
+    /// The path is a directory or something else than a file.
+    case notAFile(path: String)
+    /// The file cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file or its directory cannot be written.
+    case unwritable(path: String, reason: String)
+    /// A field is missing or malformed.
+    case damaged(path: String, field: String)
+
+    public var description: String {
+        switch self {
+        case .tooOpen(let path, let mode):
+            "the key file \(path) has mode \(String(mode, radix: 8)), so others may read the server's keys; "
+                + "run 'chmod 600 \(path)', and make new keys if others may have copied it"
+        case .notAFile(let path):
+            "the key file \(path) is not a regular file; point issuer.key_file at a file"
+        case .unreadable(let path, let reason):
+            "cannot read the key file \(path): \(reason); check issuer.key_file and the file's owner"
+        case .unwritable(let path, let reason):
+            "cannot create the key file \(path): \(reason); check that its directory is writable"
+        case .damaged(let path, let field):
+            "the key file \(path) is damaged at \(field); restore it from the backup"
+        }
+    }
+}
