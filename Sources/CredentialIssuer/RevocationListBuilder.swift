@@ -21,14 +21,17 @@ public struct RevocationListBuilder: Sendable {
     private var entries: [KeyID: RevocationEntry] = [:]
 
     /// A builder for `signingKey`'s issuer.
+    /// - Parameter lastVersion: the version of the last list this issuer built, when the builder
+    ///   resumes from stored state; the next ``build(now:)`` is one higher.
     public init(
         signingKey: IssuerSigningKey, maxCredentialLifetime: UInt64 = 16 * 3_600,
-        capacity: Int = ProtocolLimits.maxRevocationEntries
+        capacity: Int = ProtocolLimits.maxRevocationEntries, lastVersion: UInt32 = 0
     ) {
         precondition(capacity >= 1 && capacity <= ProtocolLimits.maxRevocationEntries, "capacity out of range")
         self.signingKey = signingKey
         self.maxCredentialLifetime = maxCredentialLifetime
         self.capacity = capacity
+        self.version = lastVersion
     }
 
     /// Blocks `keyID` at `time`: every credential of the key issued up to then is refused.

@@ -11,6 +11,7 @@ public struct OpenAPIDocument: Sendable {
     private let version: String
     private var entries: [Entry] = []
     private var schemas: [String: JSONSchema] = [:]
+    private var headerSchemes: [String: (header: String, description: String)] = [:]
 
     /// Starts a document.
     public init(title: String, version: String) {
@@ -21,6 +22,12 @@ public struct OpenAPIDocument: Sendable {
     /// Adds a named schema that operations refer to with `.reference(name)`.
     public mutating func define(_ name: String, _ schema: JSONSchema) {
         schemas[name] = schema
+    }
+
+    /// Adds a security scheme in which the caller names itself in a request header and proves
+    /// it some other way (described in `description`), for operations that do not take a token.
+    public mutating func defineHeaderScheme(_ name: String, header: String, description: String) {
+        headerSchemes[name] = (header, description)
     }
 
     /// Adds an operation.
@@ -48,15 +55,21 @@ public struct OpenAPIDocument: Sendable {
         }
         var components = schemas.mapValues { JSONValue.schema($0) }
         components["Problem"] = .schema(OpenAPIDocument.problemSchema)
+        var securitySchemes: [String: JSONValue] = [
+            "bearer": .object(["type": "http", "scheme": "bearer", "bearerFormat": "pvt_<id>_<secret>"])
+        ]
+        for (name, scheme) in headerSchemes {
+            securitySchemes[name] = .object([
+                "type": "apiKey", "in": "header", "name": .string(scheme.header),
+                "description": .string(scheme.description),
+            ])
+        }
         return .object([
             "openapi": "3.1.0",
             "info": .object(["title": .string(title), "version": .string(version)]),
             "paths": .object(paths),
             "components": .object([
-                "schemas": .object(components),
-                "securitySchemes": .object([
-                    "bearer": .object(["type": "http", "scheme": "bearer", "bearerFormat": "pvt_<id>_<secret>"])
-                ]),
+                "schemas": .object(components), "securitySchemes": .object(securitySchemes),
             ]),
         ])
     }
@@ -77,17 +90,24 @@ public struct OpenAPIDocument: Sendable {
         var responses: [String: JSONValue] = [:]
         var success: [String: JSONValue] = ["description": .string(operation.success.status.reason)]
         if let schema = operation.success.schema {
-            success["content"] = .object(["application/json": .object(["schema": .schema(schema)])])
+            success["content"] = .object([operation.contentType: .object(["schema": .schema(schema)])])
         }
         responses[String(operation.success.status.code)] = .object(success)
         var errors: [HTTPStatus] =
             operation.errors + [.badRequest, .methodNotAllowed, .internalServerError, .serviceUnavailable]
         if operation.authenticated { errors += [.unauthorized, .forbidden] }
         if operation.body != nil { errors += [.unsupportedMediaType, .contentTooLarge] }
+        var errorContent: [String: JSONValue] = [
+            "application/problem+json": .object(["schema": .schema(.reference("Problem"))])
+        ]
+        // An operation that answers in its own media type may carry its problem documents
+        // inside that envelope once the caller is known.
+        if operation.contentType != "application/json", let schema = operation.success.schema {
+            errorContent[operation.contentType] = .object(["schema": .schema(schema)])
+        }
         for status in errors {
             responses[String(status.code)] = .object([
-                "description": .string(status.reason),
-                "content": .object(["application/problem+json": .object(["schema": .schema(.reference("Problem"))])]),
+                "description": .string(status.reason), "content": .object(errorContent),
             ])
         }
 
@@ -97,10 +117,11 @@ public struct OpenAPIDocument: Sendable {
         ]
         if let body = operation.body {
             object["requestBody"] = .object([
-                "required": true, "content": .object(["application/json": .object(["schema": .schema(body)])]),
+                "required": true, "content": .object([operation.contentType: .object(["schema": .schema(body)])]),
             ])
         }
-        object["security"] = operation.authenticated ? .array([.object(["bearer": .array([])])]) : .array([])
+        let scheme = operation.securityScheme ?? "bearer"
+        object["security"] = operation.authenticated ? .array([.object([scheme: .array([])])]) : .array([])
         return .object(object)
     }
 

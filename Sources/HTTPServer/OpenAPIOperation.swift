@@ -29,13 +29,21 @@ public struct OpenAPIOperation: Sendable {
     /// Error statuses the operation can answer besides those every API route can (400, 401,
     /// 403, 405, 415, 500, 503), each with a problem document.
     public let errors: [HTTPStatus]
-    /// Whether a bearer token is required.
+    /// Whether the caller must authenticate (a bearer token unless ``securityScheme`` names
+    /// another scheme).
     public let authenticated: Bool
+    /// The media type of the request body and the success answer: JSON, unless the operation
+    /// exchanges opaque bytes such as sealed envelopes.
+    public let contentType: String
+    /// The security scheme the caller authenticates with instead of a bearer token, defined
+    /// with ``OpenAPIDocument/defineHeaderScheme(_:header:description:)``.
+    public let securityScheme: String?
 
     /// Describes an operation.
     public init(
         tag: String, id: String, query: [Query] = [], headers: [Query] = [], body: JSONSchema? = nil,
-        success: (status: HTTPStatus, schema: JSONSchema?), errors: [HTTPStatus] = [], authenticated: Bool = true
+        success: (status: HTTPStatus, schema: JSONSchema?), errors: [HTTPStatus] = [], authenticated: Bool = true,
+        contentType: String = "application/json", securityScheme: String? = nil
     ) {
         self.tag = tag
         self.id = id
@@ -45,5 +53,7 @@ public struct OpenAPIOperation: Sendable {
         self.success = success
         self.errors = errors
         self.authenticated = authenticated
+        self.contentType = contentType
+        self.securityScheme = securityScheme
     }
 }

@@ -12,6 +12,8 @@ struct APIRouter {
 
     private(set) var router: Router
     private(set) var routes: [SecuredRoute] = []
+    /// The routes reached only through the sealed station link.
+    private(set) var stationRoutes: [StationRoute] = []
     /// The OpenAPI document, built from the same registrations.
     private(set) var document: OpenAPIDocument
     let authenticator: Authenticator
@@ -25,6 +27,11 @@ struct APIRouter {
     /// Names a schema that operations refer to.
     mutating func define(_ name: String, _ schema: JSONSchema) {
         document.define(name, schema)
+    }
+
+    /// Names a security scheme in which callers identify themselves in `header`.
+    mutating func defineHeaderScheme(_ name: String, header: String, description: String) {
+        document.defineHeaderScheme(name, header: header, description: description)
     }
 
     /// Adds a route that needs no token (health, version, the API description).
@@ -76,6 +83,20 @@ struct APIRouter {
     }
 }
 
+extension APIRouter {
+    /// Adds a station operation: `POST` at `pattern`, reached only through the sealed station link
+    /// (``StationGate``), never with an API token. The document describes it with the link's
+    /// content type and security scheme.
+    mutating func addStationOperation(
+        _ pattern: String, summary: String, _ operation: OpenAPIOperation, gate: StationGate,
+        handler: @escaping StationGate.Handler
+    ) {
+        stationRoutes.append(StationRoute(method: .post, pattern: pattern, summary: summary))
+        document.add(.post, pattern, summary: summary, operation)
+        router.add(.post, pattern, summary: summary) { request in try gate.handle(request, handler) }
+    }
+}
+
 /// A route that needs an API token: what it answers and which roles may call it.
 public struct SecuredRoute: Sendable {
     /// The method.
@@ -86,4 +107,14 @@ public struct SecuredRoute: Sendable {
     public let summary: String
     /// The roles allowed to call it; others get 403.
     public let roles: Set<Role>
+}
+
+/// A route only an enrolled station can call, through the sealed station link.
+public struct StationRoute: Sendable {
+    /// The method, always `POST`.
+    public let method: HTTPMethod
+    /// The path, such as `/api/v1/station/heartbeat`.
+    public let pattern: String
+    /// What it does.
+    public let summary: String
 }

@@ -55,6 +55,12 @@ public final class PortvaktApp: Sendable {
         try makeAPI().routes
     }
 
+    /// The routes only an enrolled station can call, through the sealed link; tests are
+    /// generated from this list too.
+    public func stationRoutes() throws -> [StationRoute] {
+        try makeAPI().stationRoutes
+    }
+
     /// The API as registered: routes, who may call them, and the OpenAPI document.
     func makeAPI() throws -> APIRouter {
         var api = APIRouter(
@@ -76,6 +82,13 @@ public final class PortvaktApp: Sendable {
         RecipientRoutes(database: database, now: now).register(in: &api)
         BuildingRoutes(database: database, now: now).register(in: &api)
         EventRoutes(database: database).register(in: &api)
+        StationRoutes(database: database, now: now).register(in: &api)
+        let stationLogger = logger.child(label: "station")
+        StationEnrolmentRoute(database: database, keys: keys, now: now, logger: stationLogger).register(in: &api)
+        StationOperationRoutes(
+            database: database, keys: keys, timeZone: configuration.timeZone,
+            ingestion: SealedEntryStore(now: now), now: now, logger: stationLogger
+        ).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api
     }

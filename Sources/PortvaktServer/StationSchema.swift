@@ -93,7 +93,6 @@ enum StationSchema {
             sequence BIGINT NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('key_event', 'lock_batch')),
             sealed \(bytes) NOT NULL,
-            station_id BIGINT NOT NULL REFERENCES stations (id),
             received_at BIGINT NOT NULL,
             PRIMARY KEY (key_id, sequence)
         );

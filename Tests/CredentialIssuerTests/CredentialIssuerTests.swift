@@ -62,4 +62,14 @@ struct CredentialIssuerTests {
                 signature: first.credential.signature, message: first.credential.signedMessage,
                 publicKey: anchor.publicKey))
     }
+
+    @Test("a revocation-list builder resuming from a stored version continues above it")
+    func resumedListVersion() {
+        var builder = RevocationListBuilder(signingKey: fixture.issuerKey, lastVersion: 41)
+        builder.block(KeyID([UInt8](repeating: 7, count: 16))!, at: 1_000)
+        let list = builder.build(now: 1_000)
+        #expect(list.version == 42)
+        #expect(list.entries.map(\.keyID) == [KeyID([UInt8](repeating: 7, count: 16))!])
+        #expect(builder.build(now: 1_001).version == 43)
+    }
 }

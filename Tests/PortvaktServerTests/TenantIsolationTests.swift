@@ -28,6 +28,7 @@ struct TenantIsolationTests {
         let grantID: String
         let areaGrantID: String
         let emergencyGrantID: String
+        let stationID: String
     }
 
     private static let providerRoles: [Role] = [.providerAdministrator, .planner, .auditor]
@@ -63,6 +64,7 @@ struct TenantIsolationTests {
             case ("/api/v1/grants/:id", ":id"): parts.append(foreign.grantID)
             case ("/api/v1/area-grants/:id", ":id"): parts.append(foreign.areaGrantID)
             case ("/api/v1/emergency-grants/:id", ":id"): parts.append(foreign.emergencyGrantID)
+            case ("/api/v1/stations/:id", ":id"): parts.append(foreign.stationID)
             default: return nil
             }
         }
@@ -95,6 +97,7 @@ struct TenantIsolationTests {
             #"{"organisationID":"org-soder","employeeIDs":["\#(foreign.employeeID)"],"districtIDs":["\#(foreign.districtID)"]}"#
         case (.post, "/api/v1/emergency-grants"):
             #"{"employeeID":"\#(foreign.employeeID)","recipientID":"1","durationMinutes":5,"reason":"safety_alarm"}"#
+        case (.post, "/api/v1/stations"): #"{"name":"intruder","organisationID":"org-soder"}"#
         default: nil
         }
     }
@@ -115,6 +118,13 @@ struct TenantIsolationTests {
             let employee = try access.registerEmployee(provider: "org-soder", number: "S1", displayName: "Söder staff")
             let key = try access.registerKey(provider: "org-soder", serial: "SODER-1")
             try access.assignKey(key, to: employee)
+            let central = try BootstrapTokens.create(
+                organisationID: "org-central", role: .centralAdministrator, name: "central", days: 1,
+                database: test.database, now: now, actor: "test")
+            let station = try TestHTTPClient.request(
+                port: harness.port, "POST", "/api/v1/stations",
+                headers: [("Authorization", "Bearer \(central.bearer)"), ("Content-Type", "application/json")],
+                body: Array(#"{"name":"Söder office","organisationID":"org-soder"}"#.utf8))
             let since = WallTime(millisecondsSinceEpoch: now - 3_600_000)
             let recipient = try access.registerRecipient(alarmCode: "SODER-1", provider: "org-soder", from: since)
             let building = try access.createBuilding(
@@ -131,7 +141,8 @@ struct TenantIsolationTests {
                 doorID: String(door.rawValue), installationID: String(installation.rawValue),
                 districtID: String(grants.district.rawValue), teamID: String(grants.team.rawValue),
                 grantID: String(grants.grant.rawValue), areaGrantID: String(grants.areaGrant.rawValue),
-                emergencyGrantID: String(grants.emergencyGrant.rawValue))
+                emergencyGrantID: String(grants.emergencyGrant.rawValue),
+                stationID: try #require(station.json?["id"] as? String))
             let tokensBefore = try TokenStore(database: test.database).list(organisationID: "org-soder")
             let staffBefore = try snapshot(test.database)
             let placesBefore = try placesSnapshot(test.database)
@@ -172,12 +183,14 @@ struct TenantIsolationTests {
         }
     }
 
-    /// Every employee and key row, to show that no refused call changed one.
+    /// Every employee, key and station row, to show that no refused call changed one.
     private func snapshot(_ database: any Database) throws -> [SQLRow] {
         try database.read { connection in
             try connection.execute(
                 "SELECT 'employee' AS kind, id, employee_number AS name, display_name AS detail, active AS flag FROM employees "
-                    + "UNION ALL SELECT 'key', id, serial, status, employee_id FROM keys ORDER BY 1, 2", [])
+                    + "UNION ALL SELECT 'key', id, serial, status, employee_id FROM keys "
+                    + "UNION ALL SELECT 'station', id, name, organisation_id, revoked_at FROM stations ORDER BY 1, 2",
+                [])
         }
     }
 
