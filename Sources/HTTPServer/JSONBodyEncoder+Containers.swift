@@ -53,9 +53,27 @@ final class NodeEncoder: Encoder {
         if type == Date.self { return .string((value as! Date).formatted(.iso8601)) }
         if type == Data.self { return .string((value as! Data).base64EncodedString()) }
         if type == URL.self { return .string((value as! URL).absoluteString) }
+        // The other integer and float widths: their own `Encodable` conformances hand the value
+        // straight back to a single-value container, which would come here again for ever.
+        if let integer = otherInteger(value) { return integer }
+        if type == Float.self { return try JSONNode.number(value as! Float, codingPath: path()) }
         let encoder = NodeEncoder(codingPath: path())
         try value.encode(to: encoder)
         return encoder.node ?? .object(JSONNode.ObjectBox())
+    }
+
+    /// The node for an integer of a width other than `Int` and `Int64`, or `nil` for anything else.
+    private static func otherInteger<T>(_ value: T) -> JSONNode? {
+        let type = T.self
+        if type == UInt8.self { return JSONNode.number(value as! UInt8) }
+        if type == UInt16.self { return JSONNode.number(value as! UInt16) }
+        if type == UInt32.self { return JSONNode.number(value as! UInt32) }
+        if type == UInt64.self { return JSONNode.number(value as! UInt64) }
+        if type == UInt.self { return JSONNode.number(value as! UInt) }
+        if type == Int8.self { return JSONNode.number(value as! Int8) }
+        if type == Int16.self { return JSONNode.number(value as! Int16) }
+        if type == Int32.self { return JSONNode.number(value as! Int32) }
+        return nil
     }
 }
 

@@ -78,6 +78,25 @@ struct JSONBodyEncoderTests {
         #expect(String(decoding: try JSONBodyEncoder().encode(2.5), as: UTF8.self) == "2.5")
     }
 
+    @Test("integers of every width and floats encode as numbers, like Foundation's encoder")
+    func otherWidths() throws {
+        struct Widths: Codable {
+            var u8: UInt8 = 255
+            var u16: UInt16 = 65_535
+            var u32: UInt32 = 4_294_967_295
+            var u64: UInt64 = 18_446_744_073_709_551_615
+            var u: UInt = 7
+            var i8: Int8 = -128
+            var i16: Int16 = -32_768
+            var i32: Int32 = -2_147_483_648
+            var f: Float = 1.5
+        }
+        let ours = String(decoding: try JSONBodyEncoder().encode(Widths()), as: UTF8.self)
+        #expect(ours == String(decoding: try reference.encode(Widths()), as: UTF8.self))
+        #expect(ours.contains(#""u32":4294967295"#))
+        #expect(String(decoding: try JSONBodyEncoder().encode([UInt32(1), 2]), as: UTF8.self) == "[1,2]")
+    }
+
     @Test("a non-finite number is refused")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try JSONBodyEncoder().encode(["x": Double.nan]) }
