@@ -58,14 +58,14 @@ struct StationRoutes {
         api.add(
             .get, "/api/v1/stations/:id", summary: "Read a sync station's state", roles: Self.readers,
             OpenAPIOperation(
-                tag: "stations", id: "getStation", success: (.ok, .reference("Station")), errors: [.notFound])
+                tag: "stations", id: "getStation", success: (.ok, .reference("Station")), errors: [.notFound, .gone])
         ) { try routes.show($0, $1) }
         api.add(
             .delete, "/api/v1/stations/:id", summary: "Revoke a sync station; its requests fail from now on",
             roles: Self.writers,
             OpenAPIOperation(
                 tag: "stations", id: "revokeStation", success: (.ok, .reference("Station")),
-                errors: [.notFound, .conflict])
+                errors: [.notFound, .gone])
         ) { try routes.revoke($0, $1) }
     }
 
@@ -141,7 +141,19 @@ struct StationRoutes {
     private func show(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
         let id = try Self.stationID(request)
         let time = now()
-        return try .json(try database.read { try StationRecord.find(id, scope: principal.scope, now: time, $0) })
+        let station = try database.read { try StationRecord.find(id, scope: principal.scope, now: time, $0) }
+        try Self.refuseRevoked(station)
+        return try .json(station)
+    }
+
+    /// A revoked station is gone as a resource: reading or revoking it again answers 410. It stays
+    /// in the list, marked revoked, and in the audit trail.
+    private static func refuseRevoked(_ station: StationRecord) throws {
+        guard let revokedAt = station.revokedAt else { return }
+        throw HTTPError(
+            .gone,
+            detail: "station \(station.id) was revoked at \(revokedAt) (ms since the epoch); it is listed as revoked "
+                + "and its history is in the audit trail")
     }
 
     private func revoke(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
@@ -149,12 +161,13 @@ struct StationRoutes {
         let time = now()
         let station = try database.write { connection in
             let before = try StationRecord.find(id, scope: principal.scope, now: time, connection)
+            try Self.refuseRevoked(before)
             let revoked = try connection.execute(
                 """
                 UPDATE stations SET revoked_at = $2, enrolment_lookup = NULL, enrolment_key = NULL
                 WHERE id = $1 AND revoked_at IS NULL RETURNING id
                 """, [.integer(id), .integer(time)])
-            guard !revoked.isEmpty else { throw HTTPError(.conflict, detail: "station \(id) is already revoked") }
+            guard !revoked.isEmpty else { throw HTTPError(.gone, detail: "station \(id) was revoked meanwhile") }
             let after = try StationRecord.find(id, scope: nil, now: time, connection)
             try ChangeRecorder(principal: principal, now: now).record(
                 "station.revoke", "station", id: after.id, organisationID: after.organisationID, before: before,

@@ -68,7 +68,8 @@ struct StationEnrolmentTests {
             let revoke = try world.call("DELETE", "/api/v1/stations/\(id)", bearer: world.norrAdmin)
             #expect(revoke.status == 200)
             #expect(revoke.json?["status"] as? String == "revoked")
-            #expect(try world.call("DELETE", "/api/v1/stations/\(id)", bearer: world.norrAdmin).status == 409)
+            #expect(try world.call("DELETE", "/api/v1/stations/\(id)", bearer: world.norrAdmin).status == 410)
+            #expect(try world.call("GET", "/api/v1/stations/\(id)", bearer: world.norrAdmin).status == 410)
             #expect(try world.enrolment(revokedCode, key: Ed25519.PrivateKey.generate()).status == 403)
             let listed = try world.call("GET", "/api/v1/stations", bearer: world.norrAdmin)
             let statuses = (listed.json?["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
