@@ -12,6 +12,9 @@ import Observability
 /// The format is `key = value` lines with the seeds in hex, so an operator can see what is in
 /// it without tools; several servers behind a load balancer share one copy.
 public enum ServerKeyFile {
+    // Known limitation: the seeds are kept in a plain file that the server's account can
+    // read, not in a hardware security module; see docs/limitations.md.
+
     /// The file's name in the data directory when `issuer.key_file` is not set.
     public static let defaultName = "portvakt.keys"
     private static let header = """

@@ -90,6 +90,10 @@ struct StationEnrolmentRoute {
         }
     }
 
+    // Known limitation: the pending code's MAC key is stored as it is (it is a hash of the
+    // code, and the server needs it to check the proof), so someone who reads the database
+    // before the station enrols can enrol it; see docs/limitations.md.
+
     /// Checks the proof and binds the key. A wrong proof is counted and committed, so five of them
     /// void the code whatever happens to the request; binding succeeds in one statement only while
     /// the code is unused, unexpired, unrevoked and not void.
