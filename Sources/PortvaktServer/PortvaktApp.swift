@@ -1,4 +1,5 @@
 import Accounts
+import EventLog
 import HTTPServer
 import Observability
 import Storage
@@ -87,7 +88,7 @@ public final class PortvaktApp: Sendable {
         StationEnrolmentRoute(database: database, keys: keys, now: now, logger: stationLogger).register(in: &api)
         StationOperationRoutes(
             database: database, keys: keys, timeZone: configuration.timeZone,
-            ingestion: SealedEntryStore(now: now), now: now, logger: stationLogger
+            ingestion: EventIngestor(intake: keys.intake, now: now), now: now, logger: stationLogger
         ).register(in: &api)
         try api.addDocument(at: "/api/v1/openapi.json")
         return api

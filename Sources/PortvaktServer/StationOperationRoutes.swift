@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import HTTPServer
 import Observability
@@ -10,7 +11,7 @@ struct StationOperationRoutes {
     let database: any Database
     let keys: ServerKeys
     let timeZone: TimeZone
-    let ingestion: any ReportIngesting
+    let ingestion: EventIngestor
     let now: @Sendable () -> Int64
     let logger: Logger
 

@@ -1,11 +1,11 @@
 import Storage
 
 /// The sync stations' tables (docs/station.md): stations and their enrolment, the request nonces
-/// that refuse replays across servers, the public keys of keys enrolled at their first dock,
-/// and the report entries a sync stores.
+/// that refuse replays across servers, and the public keys of keys enrolled at their first dock.
+/// What a sync stores is the event log's (`EventLogSchema`).
 enum StationSchema {
-    /// Migrations 40 to 43, in version order.
-    static let migrations: [Migration] = [stations, nonces, keyPublicKeys, reportEntries]
+    /// Migrations 40 to 42, in version order.
+    static let migrations: [Migration] = [stations, nonces, keyPublicKeys]
 
     // The enrolment code is kept only as its two hashes: the lookup the station sends, and the
     // MAC key both sides derive. Both are cleared when the station enrols, so a code works once.
@@ -80,22 +80,4 @@ enum StationSchema {
         """
     }
 
-    /// The entries of every report a sync stored, sealed as the key carried them, once per
-    /// `(key, sequence)`.
-    static let reportEntries = Migration(
-        version: 43, name: "station report entries", sqlite: reportEntriesSQL(bytes: "BLOB"),
-        postgres: reportEntriesSQL(bytes: "BYTEA"))
-
-    private static func reportEntriesSQL(bytes: String) -> String {
-        """
-        CREATE TABLE station_report_entries (
-            key_id BIGINT NOT NULL REFERENCES keys (id),
-            sequence BIGINT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('key_event', 'lock_batch')),
-            sealed \(bytes) NOT NULL,
-            received_at BIGINT NOT NULL,
-            PRIMARY KEY (key_id, sequence)
-        );
-        """
-    }
 }

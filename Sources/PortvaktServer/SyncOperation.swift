@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import HTTPServer
 import Observability
 import PortvaktProtocol
@@ -7,13 +8,14 @@ import StationLink
 import Storage
 
 /// `POST /api/v1/station/sync`: a docked key's signed report. The server checks the report
-/// against the key's public key (binding it at the key's first dock), stores the entries through
-/// ``ReportIngesting``, and answers with the issuer-signed acknowledgement through the highest
-/// sequence stored (docs/station.md §5–6).
+/// against the key's public key (binding it at the key's first dock), stores the entries with the
+/// event log's `EventIngestor` in the same transaction, and answers with the issuer-signed
+/// acknowledgement through the highest sequence stored, once that transaction has committed
+/// (docs/station.md §5–6).
 struct SyncOperation {
     let database: any Database
     let keys: ServerKeys
-    let ingestion: any ReportIngesting
+    let ingestion: EventIngestor
     let now: @Sendable () -> Int64
     let logger: Logger
 
@@ -64,12 +66,14 @@ struct SyncOperation {
         logger.info(
             "key synced",
             [
-                "station.id": .int(Int(call.station.id)), "sync.entries_stored": .int(ingestion.stored),
-                "sync.entries_known": .int(ingestion.known), "sync.acknowledged_through": .int(Int(through)),
+                "station.id": .int(Int(call.station.id)), "sync.entries_stored": .int(ingestion.entriesStored),
+                "sync.entries_known": .int(ingestion.entriesKnown), "sync.findings": .int(ingestion.findingsRecorded),
+                "sync.acknowledged_through": .int(Int(through)),
             ])
         return try .json(
             SyncResponse(
-                ack: ack.base64, acknowledgedThrough: through, stored: ingestion.stored, known: ingestion.known))
+                ack: ack.base64, acknowledgedThrough: through, stored: ingestion.entriesStored,
+                known: ingestion.entriesKnown))
     }
 
     /// The server's id of the key with `serial` of the station's provider, binding `publicKey` to

@@ -44,11 +44,25 @@ struct StationSyncTests {
             #expect(synced.deleted == 5)
             #expect(key.store.uploads.isEmpty)
 
-            let stored = try world.database.read { connection in
-                try connection.execute("SELECT sequence, sealed FROM station_report_entries ORDER BY sequence", [])
+            let (entries, keyEvents, lockEvents) = try world.database.read { connection in
+                (
+                    try connection.execute("SELECT sequence FROM event_report_entries ORDER BY sequence", []),
+                    try connection.execute("SELECT kind FROM key_events ORDER BY counter", []),
+                    try connection.execute("SELECT lock_id, kind FROM lock_events ORDER BY counter", [])
+                )
             }
-            #expect(try stored.map { UInt32(try $0.integer("sequence")) } == carried.map(\.sequence))
-            #expect(try stored.map { try $0.blob("sealed") } == carried.map(\.sealed))
+            #expect(try entries.map { UInt32(try $0.integer("sequence")) } == carried.map(\.sequence))
+            #expect(
+                try keyEvents.map { try $0.text("kind") } == [
+                    "no_permission", "no_permission", "no_permission", "passage",
+                ])
+            // The lock installed the revocation list the key carried, then opened.
+            let lockIDs = try lockEvents.map { try $0.text("lock_id") }
+            let lockKinds = try lockEvents.map { try $0.text("kind") }
+            #expect(lockIDs == [StationWorld.lockText(0x21), StationWorld.lockText(0x21)])
+            #expect(lockKinds == ["revocation_installed", "opened"])
+            let findings = try world.database.read { try $0.first("SELECT COUNT(*) AS n FROM event_findings") }
+            #expect(try findings?.integer("n") == 0)
             let state = try world.call("GET", "/api/v1/stations/\(station.id)", bearer: world.norrAdmin)
             #expect(state.json?["lastSyncAt"] as? Int64 == world.clock.now)
         }
@@ -74,8 +88,10 @@ struct StationSyncTests {
             #expect(again.answer?.stored == 0)
             #expect(again.answer?.known == 2)
             #expect(again.deleted == 2)
-            let rows = try world.database.read { try $0.first("SELECT COUNT(*) AS n FROM station_report_entries") }
+            let rows = try world.database.read { try $0.first("SELECT COUNT(*) AS n FROM event_report_entries") }
             #expect(try rows?.integer("n") == 2)
+            let events = try world.database.read { try $0.first("SELECT COUNT(*) AS n FROM key_events") }
+            #expect(try events?.integer("n") == 2)
         }
     }
 
