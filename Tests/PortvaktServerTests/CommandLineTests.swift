@@ -144,7 +144,7 @@ struct CommandLineTests {
 
         let first = run("purge", "--data-dir", directory, "--log-level", "error")
         #expect(first.code == 0)
-        #expect(first.out == "audit_entries\t2\napi_tokens\t2\nidempotency_records\t0\n")
+        #expect(first.out == "audit_entries\t2\napi_tokens\t2\nidempotency_records\t0\nevents\t0\n")
         let kept = try AuditTrail().entries(in: database)
         #expect(kept.map(\.sequence) == [3, 4])
         #expect(kept.last?.action == AuditTrail.purgeAction)
@@ -152,7 +152,7 @@ struct CommandLineTests {
         #expect(try AuditTrail().verify(in: database) == nil)
 
         let again = run("purge", "--data-dir", directory, "--log-level", "error")
-        #expect(again.out == "audit_entries\t0\napi_tokens\t0\nidempotency_records\t0\n")
+        #expect(again.out == "audit_entries\t0\napi_tokens\t0\nidempotency_records\t0\nevents\t0\n")
         #expect(try AuditTrail().entries(in: database).count == 2)
     }
 
@@ -177,7 +177,7 @@ struct CommandLineTests {
         let result = run("purge", "--data-dir", directory, "--log-level", "critical")
         #expect(result.code == 1)
         #expect(result.err.contains("audit_entries not purged: the audit trail is broken at sequence 1"))
-        #expect(result.out == "api_tokens\t1\nidempotency_records\t0\n")
+        #expect(result.out == "api_tokens\t1\nidempotency_records\t0\nevents\t0\n")
         #expect(try AuditTrail().entries(in: database).count == 1)
     }
 
