@@ -98,8 +98,18 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "Station",
+            dependencies: [
+                "KeyCore", "PortvaktProtocol", "ProtocolCrypto", "Crypto", "Storage", "SQLiteStorage", "Observability",
+                "Configuration",
+            ],
+            swiftSettings: strict),
+
+        .target(
             name: "PortvaktCLI",
-            dependencies: ["PortvaktServer", "Accounts", "Configuration", "HTTPServer", "Observability", "Storage"],
+            dependencies: [
+                "PortvaktServer", "Station", "Accounts", "Configuration", "HTTPServer", "Observability", "Storage",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "portvakt", dependencies: ["PortvaktCLI"], swiftSettings: strict),
 
@@ -163,6 +173,14 @@ let package = Package(
             dependencies: [
                 "EventLog", "PortvaktServer", "PortvaktTesting", "Authorization", "Storage", "ProtocolTesting",
                 "CredentialIssuer", "KeyCore", "LockCore", "PortvaktProtocol", "Crypto",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "StationTests",
+            dependencies: [
+                "Station", "PortvaktCLI", "PortvaktServer", "PortvaktTesting", "KeyCore", "LockCore", "PortvaktProtocol",
+                "ProtocolCrypto", "ProtocolTesting", "CredentialIssuer", "Crypto", "Storage", "SQLiteStorage",
+                "Observability", "HTTPServer", "Configuration",
             ],
             swiftSettings: strict),
         .testTarget(
