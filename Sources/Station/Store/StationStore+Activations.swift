@@ -1,0 +1,73 @@
+import Storage
+
+/// An activation fetched ahead of the shift, for docks while the server cannot be reached.
+public struct PrefetchedActivation: Equatable, Sendable {
+    /// The key it is for.
+    public var keySerial: String
+    /// The Activation message, signed by the issuer.
+    public var activation: [UInt8]
+    /// Doors it opens.
+    public var doorCount: Int
+    /// Start of validity, Unix seconds.
+    public var validFrom: UInt64
+    /// End of validity (inclusive), Unix seconds.
+    public var validUntil: UInt64
+
+    /// An activation.
+    public init(keySerial: String, activation: [UInt8], doorCount: Int, validFrom: UInt64, validUntil: UInt64) {
+        self.keySerial = keySerial
+        self.activation = activation
+        self.doorCount = doorCount
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+    }
+}
+
+extension StationStore {
+    /// Replaces every prefetched activation with a fresh set, so keys no longer listed (blocked,
+    /// unassigned) lose theirs.
+    public func replacePrefetched(_ activations: [PrefetchedActivation], now: Int64) throws {
+        try database.write { connection in
+            try connection.execute("DELETE FROM prefetched_activations")
+            for item in activations {
+                try connection.execute(
+                    """
+                    INSERT INTO prefetched_activations
+                        (key_serial, activation, door_count, valid_from, valid_until, fetched_at)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (key_serial) DO UPDATE SET activation = excluded.activation,
+                        door_count = excluded.door_count, valid_from = excluded.valid_from,
+                        valid_until = excluded.valid_until, fetched_at = excluded.fetched_at
+                    """,
+                    [
+                        .text(item.keySerial), .blob(item.activation), .integer(Int64(item.doorCount)),
+                        .integer(Int64(item.validFrom)), .integer(Int64(item.validUntil)), .integer(now),
+                    ])
+            }
+        }
+    }
+
+    /// The prefetched activation for `serial` that is valid at `time` (Unix seconds), if any.
+    public func prefetched(serial: String, validAt time: UInt64) throws -> PrefetchedActivation? {
+        try database.read { connection -> PrefetchedActivation? in
+            guard
+                let row = try connection.first(
+                    """
+                    SELECT key_serial, activation, door_count, valid_from, valid_until FROM prefetched_activations
+                    WHERE key_serial = $1 AND valid_from <= $2 AND valid_until >= $2
+                    """, [.text(serial), .integer(Int64(time))])
+            else { return nil }
+            return PrefetchedActivation(
+                keySerial: try row.text("key_serial"), activation: try row.blob("activation"),
+                doorCount: Int(try row.integer("door_count")), validFrom: UInt64(try row.integer("valid_from")),
+                validUntil: UInt64(try row.integer("valid_until")))
+        }
+    }
+
+    /// How many activations are held.
+    public func prefetchedCount() throws -> Int {
+        try database.read { connection in
+            Int(try connection.first("SELECT COUNT(*) AS n FROM prefetched_activations")?.integer("n") ?? 0)
+        }
+    }
+}
