@@ -10,11 +10,11 @@ struct ServerHarness {
 
     var port: UInt16 { server.port }
 
-    static func start(_ database: any Database) throws -> ServerHarness {
+    static func start(_ database: any Database, keys: ServerKeys = .generate()) throws -> ServerHarness {
         var configuration = try ServerConfiguration(
             .init(settings: ServerSettings.all, environment: [:], overrides: ["http.port": "0", "http.threads": "2"]))
         configuration.storage = .sqlite(directory: "unused")
-        let app = PortvaktApp(configuration: configuration, database: database, logger: .disabled)
+        let app = PortvaktApp(configuration: configuration, database: database, keys: keys, logger: .disabled)
         try app.prepareDatabase()
         return ServerHarness(app: app, server: try app.start())
     }
