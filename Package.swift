@@ -100,8 +100,8 @@ let package = Package(
         .target(
             name: "Station",
             dependencies: [
-                "KeyCore", "PortvaktProtocol", "ProtocolCrypto", "Crypto", "Storage", "SQLiteStorage", "Observability",
-                "Configuration",
+                "StationLink", "KeyCore", "PortvaktProtocol", "ProtocolCrypto", "Crypto", "Storage", "SQLiteStorage",
+                "Observability", "Configuration",
             ],
             swiftSettings: strict),
 
@@ -178,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "StationTests",
             dependencies: [
-                "Station", "PortvaktCLI", "PortvaktServer", "PortvaktTesting", "KeyCore", "LockCore", "PortvaktProtocol",
+                "Station", "StationLink", "PortvaktCLI", "PortvaktServer", "PortvaktTesting", "KeyCore", "LockCore",
+                "PortvaktProtocol",
                 "ProtocolCrypto", "ProtocolTesting", "CredentialIssuer", "Crypto", "Storage", "SQLiteStorage",
                 "Observability", "HTTPServer", "Configuration",
             ],

@@ -1,6 +1,9 @@
-/// Parsed command-line flags: `--name value`, `--name=value` and bare `--switch` forms.
+/// Parsed command-line flags: `--name value`, `--name=value` and bare `--switch` forms. A valued
+/// flag given more than once keeps its last value in `values` and all of them, in order, in
+/// `repeated`.
 struct CommandLineArguments {
     private(set) var values: [String: String] = [:]
+    private(set) var repeated: [String: [String]] = [:]
     private(set) var switches: Set<String> = []
 
     /// Parses `arguments` (without the program and subcommand names).
@@ -23,13 +26,16 @@ struct CommandLineArguments {
             if allowed.contains(name), inlineValue == nil {
                 switches.insert(name)
             } else if valued.contains(name) {
+                let value: String
                 if let inlineValue {
-                    values[name] = inlineValue
+                    value = inlineValue
                 } else {
                     guard index < arguments.count else { throw UsageError("--\(name) needs a value") }
-                    values[name] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 }
+                values[name] = value
+                repeated[name, default: []].append(value)
             } else {
                 throw UsageError("unknown option --\(name)")
             }

@@ -6,7 +6,7 @@ import Observability
 public enum PortvaktCLI {
     static let commands: [any Command.Type] = [
         ServeCommand.self, MigrateCommand.self, DemoCommand.self, TokenCommand.self, PurgeCommand.self,
-        ConfigCommand.self, KeyCommand.self, VersionCommand.self,
+        ConfigCommand.self, StationCommand.self, KeyCommand.self, VersionCommand.self,
     ]
 
     /// Runs `portvakt` with `arguments` (program name first) and returns the exit code.

@@ -105,27 +105,35 @@ struct StationStoreTests {
         #expect(try store.identity()?.stationID == "stn-1")
     }
 
-    @Test("a prefetched activation is used only inside its validity, and a new set replaces the old")
+    @Test(
+        "a prefetched activation is used only inside its validity and for its own key, and a new set replaces the old")
     func prefetched() throws {
         let directory = try TemporaryDirectory()
         let store = try StationStore(directory: directory.path)
         defer { store.close() }
+        let one = [UInt8](repeating: 1, count: 32)
+        let two = [UInt8](repeating: 2, count: 32)
         try store.replacePrefetched(
             [
-                PrefetchedActivation(keySerial: "K-1", activation: [1], doorCount: 3, validFrom: 100, validUntil: 200),
-                PrefetchedActivation(keySerial: "K-2", activation: [2], doorCount: 4, validFrom: 100, validUntil: 200),
+                PrefetchedActivation(
+                    keySerial: "K-1", keyPublicKey: one, activation: [1], doorCount: 3, validFrom: 100, validUntil: 200),
+                PrefetchedActivation(
+                    keySerial: "K-2", keyPublicKey: two, activation: [2], doorCount: 4, validFrom: 100, validUntil: 200),
             ], now: 0)
-        #expect(try store.prefetched(serial: "K-1", validAt: 150)?.doorCount == 3)
-        #expect(try store.prefetched(serial: "K-1", validAt: 200)?.activation == [1])
-        #expect(try store.prefetched(serial: "K-1", validAt: 201) == nil)
-        #expect(try store.prefetched(serial: "K-1", validAt: 99) == nil)
-        #expect(try store.prefetched(serial: "K-9", validAt: 150) == nil)
+        #expect(try store.prefetched(serial: "K-1", publicKey: one, validAt: 150)?.doorCount == 3)
+        #expect(try store.prefetched(serial: "K-1", publicKey: one, validAt: 200)?.activation == [1])
+        #expect(try store.prefetched(serial: "K-1", publicKey: one, validAt: 201) == nil)
+        #expect(try store.prefetched(serial: "K-1", publicKey: one, validAt: 99) == nil)
+        #expect(try store.prefetched(serial: "K-1", publicKey: two, validAt: 150) == nil)
+        #expect(try store.prefetched(serial: "K-9", publicKey: one, validAt: 150) == nil)
 
         try store.replacePrefetched(
-            [PrefetchedActivation(keySerial: "K-2", activation: [5], doorCount: 6, validFrom: 100, validUntil: 300)],
-            now: 1)
-        #expect(try store.prefetched(serial: "K-1", validAt: 150) == nil)
-        #expect(try store.prefetched(serial: "K-2", validAt: 250)?.activation == [5])
+            [
+                PrefetchedActivation(
+                    keySerial: "K-2", keyPublicKey: two, activation: [5], doorCount: 6, validFrom: 100, validUntil: 300)
+            ], now: 1)
+        #expect(try store.prefetched(serial: "K-1", publicKey: one, validAt: 150) == nil)
+        #expect(try store.prefetched(serial: "K-2", publicKey: two, validAt: 250)?.activation == [5])
         #expect(try store.prefetchedCount() == 1)
     }
 }

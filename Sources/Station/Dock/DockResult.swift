@@ -1,4 +1,5 @@
 import Foundation
+import StationLink
 
 /// What the employee is told at the end of a dock: the key is ready for the shift, or why not and
 /// whom to ask.
@@ -63,59 +64,16 @@ public enum NotReadyReason: Equatable, Sendable {
     }
 }
 
-/// The server's reasons for refusing an activation (docs/station.md §5).
-public enum RefusalReason: Equatable, Sendable {
-    /// The serial is not registered for this station's provider.
-    case keyUnknown
-    /// The key was reported lost or retired.
-    case keyBlocked
-    /// The key is not assigned to an employee.
-    case keyNotAssigned
-    /// The employee has no doors for this shift.
-    case noPermissions
-    /// More than 4,000 doors were granted.
-    case overCapacity
-    /// The key's battery is too low for a shift; its logs were still synced.
-    case batteryLow
-    /// A reason this station does not know yet, by its code.
-    case other(String)
-
-    /// The reason for a wire code such as `key_blocked`.
-    public init(code: String) {
-        switch code {
-        case "key_unknown": self = .keyUnknown
-        case "key_blocked": self = .keyBlocked
-        case "key_not_assigned": self = .keyNotAssigned
-        case "no_permissions": self = .noPermissions
-        case "over_capacity": self = .overCapacity
-        case "battery_low": self = .batteryLow
-        default: self = .other(code)
-        }
-    }
-
-    /// The wire code.
-    public var code: String {
-        switch self {
-        case .keyUnknown: "key_unknown"
-        case .keyBlocked: "key_blocked"
-        case .keyNotAssigned: "key_not_assigned"
-        case .noPermissions: "no_permissions"
-        case .overCapacity: "over_capacity"
-        case .batteryLow: "battery_low"
-        case .other(let code): code
-        }
-    }
-
+extension RefusalReason {
     /// The sentence the employee reads, naming whom to contact.
     public var explanation: String {
         switch self {
         case .keyUnknown: "this key is not registered for this office. Contact your provider administrator."
         case .keyBlocked: "key reported lost. Contact the central unit."
-        case .keyNotAssigned: "this key is not assigned to you. Contact your provider administrator."
+        case .keyNotAssigned: "this key is not assigned to anyone. Contact your provider administrator."
         case .noPermissions: "no doors are planned for you this shift. Contact your planner."
         case .overCapacity: "more than 4,000 doors are planned for you. Contact your planner."
         case .batteryLow: "the battery is low. Charge or replace the key, then dock it again."
-        case .other(let code): "the server refused the key (\(code)). Contact the central unit."
         }
     }
 }

@@ -28,6 +28,7 @@ enum StationMigrations {
                 );
                 CREATE TABLE prefetched_activations (
                     key_serial TEXT PRIMARY KEY,
+                    key_public_key BLOB NOT NULL,
                     activation BLOB NOT NULL,
                     door_count BIGINT NOT NULL,
                     valid_from BIGINT NOT NULL,

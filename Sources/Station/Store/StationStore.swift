@@ -65,21 +65,32 @@ public final class StationStore: Sendable {
         chmod(directory, 0o700)
     }
 
-    /// A small named counter or time, such as the last successful sync.
-    func stateValue(_ name: String) throws -> Int64? {
+    /// The small values the station remembers between runs.
+    public enum Mark: String, Sendable {
+        /// When a key last synced, Unix milliseconds.
+        case lastSyncAt = "last_sync_at"
+        /// When the server last answered a heartbeat, Unix milliseconds.
+        case lastHeartbeatAt = "last_heartbeat_at"
+        /// The newest revocation-list version the server announced.
+        case revocationVersion = "revocation_version"
+    }
+
+    /// A remembered value, `nil` when never set.
+    public func value(_ mark: Mark) throws -> Int64? {
         try database.read { connection in
-            try connection.first("SELECT value FROM station_state WHERE name = $1", [.text(name)])?.integer("value")
+            try connection.first("SELECT value FROM station_state WHERE name = $1", [.text(mark.rawValue)])?
+                .integer("value")
         }
     }
 
-    /// Sets a named value.
-    func setStateValue(_ name: String, _ value: Int64) throws {
+    /// Remembers a value.
+    public func setValue(_ mark: Mark, _ value: Int64) throws {
         try database.write { connection in
             try connection.execute(
                 """
                 INSERT INTO station_state (name, value) VALUES ($1, $2)
                 ON CONFLICT (name) DO UPDATE SET value = excluded.value
-                """, [.text(name), .integer(value)])
+                """, [.text(mark.rawValue), .integer(value)])
         }
     }
 }
