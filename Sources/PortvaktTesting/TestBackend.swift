@@ -41,6 +41,13 @@ public enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible
         return try body(database)
     }
 
+    /// Runs async `body` with a fresh, empty database that is removed afterwards.
+    public func withDatabaseAsync<T>(_ body: (TestDatabase) async throws -> T) async throws -> T {
+        let database = try TestDatabase(backend: self)
+        defer { database.destroy() }
+        return try await body(database)
+    }
+
     /// Opens a database at an address nothing answers on; opening or the first ping must fail
     /// with `.unavailable`.
     public func openUnreachable() throws -> any Database {
