@@ -122,7 +122,7 @@ enum StationCommand: Command {
         settings.prefetchWindowSeconds = Int64(configuration.integer("station.prefetch_window_hours")) * 3_600
         let daemon = StationDaemon(
             store: store, identity: identity, api: api, dock: dock, settings: settings, logger: logger, clock: clock,
-            uplinkInUse: { uplink.addressInUse?.description })
+            uplinkInUse: { uplink.routeInUse })
 
         try runUntilSignalled(daemon, logger: logger)
         return ExitCode.success

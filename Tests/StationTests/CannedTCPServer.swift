@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Glibc
 
 /// A loopback TCP listener for client tests: it answers each connection with fixed bytes, or,
@@ -23,7 +23,8 @@ final class CannedTCPServer: Sendable {
         port = UInt16(bigEndian: address.sin_port)
         guard let answer else { return }
         let listener = descriptor
-        DispatchQueue.global().async {
+        // A thread of its own: it blocks in accept until stopped.
+        Thread.detachNewThread {
             while true {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { return }

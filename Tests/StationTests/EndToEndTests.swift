@@ -142,7 +142,7 @@ struct EndToEndTests {
         let daemon = StationDaemon(
             store: store, identity: identity, api: api, dock: simulatedDock,
             settings: StationDaemon.Settings(softwareVersion: "test"), logger: Logger(label: "station", sink: sink),
-            uplinkInUse: { uplink.addressInUse?.description })
+            uplinkInUse: { uplink.routeInUse })
 
         // First dock: the key gets its trust anchor, is bound to K-100, and is activated.
         let keyFile = directory.file("key")
@@ -150,6 +150,17 @@ struct EndToEndTests {
         #expect(first.ready, "\(first.line)")
         #expect(first.line.hasPrefix("ready: 1 door, valid until "))
         #expect(uplink.addressInUse?.description == live)
+        #expect(uplink.routeInUse == "2 of 2: 127.0.0.1:\(harness.port)")
+
+        // A heartbeat tells the server the station's state.
+        daemon.sendHeartbeat()
+        #expect(try store.value(.lastHeartbeatAt) != nil)
+        let seen = try TestHTTPClient.request(
+            port: harness.port, "GET", "/api/v1/stations/\(identity.stationID)",
+            headers: [("Authorization", "Bearer \(admin)")])
+        #expect(seen.json?["uplink"] as? String == uplink.routeInUse)
+        #expect(seen.json?["queueCapacity"] as? Int == 100_000)
+        #expect(seen.json?["online"] as? Bool == true)
         let activated = try FileKeyStore.openOrCreate(path: keyFile, serial: nil)
         #expect(activated.activation?.permissions.map(\.lockID) == [lockID])
         #expect(activated.trustAnchors == [fixture.issuerKey.trustAnchor()])
@@ -199,5 +210,58 @@ struct EndToEndTests {
         #expect(back.ready)
         #expect(try FileKeyStore.openOrCreate(path: keyFile, serial: nil).uploads.isEmpty)
         #expect(sink.lines.contains { $0.contains("\"msg\":\"queued report forwarded\"") })
+    }
+
+    @Test("'portvakt station run' serves 'portvakt key dock' and stops cleanly on SIGTERM", arguments: TestBackend.all)
+    func commandLine(backend: TestBackend) async throws {
+        try await backend.withDatabaseAsync { test in
+            let harness = try ServerHarness.start(test.database, keys: serverKeys)
+            defer { harness.server.shutdown() }
+            try seedAccess(test.database)
+            let admin = try BootstrapTokens.create(
+                organisationID: "org-norr", role: .providerAdministrator, name: "test", days: 1,
+                database: test.database, now: WallTime.now().millisecondsSinceEpoch, actor: "test"
+            ).bearer
+            let code = try createStation(port: harness.port, bearer: admin)
+            let directory = try TemporaryDirectory()
+            let state = directory.file("state")
+            let server = "http://127.0.0.1:\(harness.port)"
+            #expect(run("station", "enrol", "--state", state, "--server", server, "--code", code).code == 0)
+
+            // The executable sits beside the test bundle.
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+                .appendingPathComponent("portvakt")
+            try #require(
+                FileManager.default.isExecutableFile(atPath: executable.path), "build the portvakt executable first")
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["station", "run", "--state", state, "--log-level", "info"]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let socket = SimulatedDock.socketPath(in: state)
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
+            let docked = try await Blocking.run { [self] in
+                run("key", "dock", "--station", state, "--key", directory.file("key"), "--serial", "K-100")
+            }
+            #expect(docked.code == 0, "\(docked.err)")
+            #expect(docked.out.hasPrefix("ready: 1 door, valid until "))
+            let status = run("station", "status", "--state", state)
+            #expect(status.out.contains("organisation:   org-norr"))
+            #expect(status.out.contains("queue:          0 of 100000 reports"))
+
+            process.terminate()
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+            let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(log.contains("\"msg\":\"station started\""))
+            #expect(log.contains("\"msg\":\"report delivered\""))
+            #expect(log.contains("\"msg\":\"station stopped\""))
+            #expect(!FileManager.default.fileExists(atPath: socket))
+        }
     }
 }

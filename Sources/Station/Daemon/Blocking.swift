@@ -1,17 +1,21 @@
-import Dispatch
+import Foundation
 import Synchronization
 
-/// Runs blocking work (socket I/O bounded by timeouts) on a Dispatch thread, so it never holds
+/// Runs blocking work (socket I/O bounded by timeouts) on a thread of its own, so it never holds
 /// one of the few threads that run Swift tasks.
+///
+/// A thread per call rather than a Dispatch queue: Dispatch's shared pool is sized to the
+/// processor count, and on a two-core station a dock waiting for a key and a call waiting for
+/// the server could otherwise hold every thread while a third piece of work waits behind them.
 enum Blocking {
-    private static let queue = DispatchQueue(label: "portvakt.station.blocking", attributes: .concurrent)
-
     /// Runs `body` off the task pool and returns its result.
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async {
+            let thread = Thread {
                 continuation.resume(with: Result { try body() })
             }
+            thread.name = "portvakt-station-io"
+            thread.start()
         }
     }
 }

@@ -13,7 +13,7 @@ extension StationDaemon {
             let request = HeartbeatRequest(
                 queueDepth: queue.depth, queueCapacity: queue.limits.maxReports, oldestQueuedAt: queue.oldestQueuedAt,
                 lastSyncAt: try store.value(.lastSyncAt), power: power.source,
-                batteryPercent: power.batteryPercent, uplink: uplinkInUse() ?? "none", version: settings.softwareVersion
+                batteryPercent: power.batteryPercent, uplink: uplinkInUse(), version: settings.softwareVersion
             )
             let answer = try api.heartbeat(request)
             try store.setValue(.lastHeartbeatAt, clock())

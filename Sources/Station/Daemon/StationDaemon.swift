@@ -52,7 +52,7 @@ public final class StationDaemon: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     let power: @Sendable () -> PowerReading
-    let uplinkInUse: @Sendable () -> String?
+    let uplinkInUse: @Sendable () -> String
     /// Queue entries a dock session is delivering itself; the forwarder leaves them alone.
     let inFlight = Mutex<Set<Int64>>([])
     /// Whether the queue was at its warning level at the last look, to log crossings once.
@@ -63,12 +63,13 @@ public final class StationDaemon: Sendable {
     /// - Parameters:
     ///   - clock: Unix milliseconds; injected so tests control time.
     ///   - power: reads the hardware's power state.
-    ///   - uplinkInUse: names the server address last used, for heartbeats.
+    ///   - uplinkInUse: names the route to the server last used, for heartbeats (at most 40
+    ///     characters); ``Uplink/routeInUse``.
     public init(
         store: StationStore, identity: StationIdentity, api: any StationAPI, dock: any KeyDock, settings: Settings,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch },
         power: @escaping @Sendable () -> PowerReading = { PowerReading(source: .unknown) },
-        uplinkInUse: @escaping @Sendable () -> String? = { nil }
+        uplinkInUse: @escaping @Sendable () -> String = { "none" }
     ) {
         self.store = store
         self.identity = identity

@@ -24,8 +24,15 @@ public final class Uplink: Sendable {
         self.logger = logger
     }
 
-    /// The address that answered last, for heartbeats and status.
+    /// The address that answered last, for status.
     public var addressInUse: ServerAddress? { lastUsed.withLock { $0 } }
+
+    /// The route in use as heartbeats name it, at most 40 characters: its place in the list and
+    /// its host, such as `2 of 2: 192.0.2.7:8080`; `none` before any address has answered.
+    public var routeInUse: String {
+        guard let address = addressInUse, let index = addresses.firstIndex(of: address) else { return "none" }
+        return String("\(index + 1) of \(addresses.count): \(address.hostHeader)".prefix(40))
+    }
 
     /// Sends `request` to the first address that answers.
     ///
