@@ -40,6 +40,8 @@ public protocol DockedKey: Sendable {
     /// afterwards it refuses, so a station cannot swap a key's trust.
     ///
     /// - Throws: ``DockError`` when the key refuses or cannot be reached.
+    // Known limitation: a new key cannot check the anchor it is given, so it trusts the station
+    // of its first dock; a false anchor makes it refuse real credentials until its maker resets it.
     func installTrustAnchors(_ anchors: [TrustAnchor]) async throws
 
     /// Hands the key one protocol message and returns its answer: a SyncReport for a SyncHello,

@@ -4,6 +4,8 @@
 /// end by the station link, and enrolment is protected by its proofs (docs/station.md §3–4), so
 /// the station needs no TLS stack. A path prefix is kept for servers behind a proxy under a
 /// sub-path.
+// Known limitation: without TLS, traffic size and timing stay visible on the network (who
+// docks when, roughly how much is carried); contents and integrity are the link's.
 public struct ServerAddress: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// Host name or IP address (an IPv6 address without brackets).
     public var host: String
