@@ -48,6 +48,10 @@ enum StationCommand: Command {
             settings: StationSettings.all, file: parsed.values["config"], overrides: overrides)
         let flagServers = try (parsed.repeated["server"] ?? []).map(address)
         let servers = flagServers.isEmpty ? try StationSettings.servers(configuration) : flagServers
+        if action == "status", !FileManager.default.fileExists(atPath: state) {
+            console.print("no station state in \(state)")
+            return ExitCode.failure
+        }
         let logger = Logger(
             label: "station", level: LogLevel(name: configuration.text("log.level") ?? "info") ?? .info)
         let store = try StationStore(

@@ -78,7 +78,7 @@ struct EndToEndTests {
         let outcome = Task.detached {
             try await Blocking.run {
                 var key = try SimulatedKey(store: FileKeyStore.openOrCreate(path: file, serial: "K-100"))
-                return try key.dock(socketPath: socket, timeout: .seconds(30))
+                return try key.dock(socketPath: socket, timeout: .seconds(60))
             }
         }
         await daemon.serve(try await dock.nextKey())
@@ -240,7 +240,7 @@ struct EndToEndTests {
             process.standardError = errors
             try process.run()
             let socket = SimulatedDock.socketPath(in: state)
-            for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) {
+            for _ in 0..<300 where !FileManager.default.fileExists(atPath: socket) {
                 try await Task.sleep(for: .milliseconds(100))
             }
 

@@ -17,6 +17,7 @@ final class IssuerBackedAPI: StationAPI {
         var stored: Set<String> = []
         var reports: [(serial: String, sequences: [UInt32])] = []
         var refusal: RefusalReason?
+        var activationFailure: StationError?
         var queueDepthAtSync: [Int] = []
     }
 
@@ -79,6 +80,7 @@ final class IssuerBackedAPI: StationAPI {
 
     func activation(_ request: ActivationRequest) throws(StationError) -> ActivationResponse {
         try checkOnline()
+        if let failure = state.withLock({ $0.activationFailure }) { throw failure }
         if let refusal = state.withLock({ $0.refusal }) { return .refused(refusal, message: "refused") }
         guard let key = state.withLock({ $0.keys[request.keySerial] }) else {
             return .refused(.keyUnknown, message: "")

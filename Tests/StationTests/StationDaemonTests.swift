@@ -97,6 +97,27 @@ struct StationDaemonTests {
         #expect(try rig.key("key").uploads.isEmpty)
     }
 
+    @Test("when the server cannot give an activation, the prefetched one is used, and without one the employee is told")
+    func activationFailure() async throws {
+        let (rig, api) = try rig()
+        _ = try await rig.dockKey("a", serial: "K-A")
+        rig.daemon.prefetch()
+        _ = try await rig.dockKey("b", serial: "K-B")
+        api.state.withLock {
+            $0.activationFailure = StationError(.refused, "the server refused activation: Invalid shift")
+        }
+
+        #expect(try await rig.dockKey("a", serial: "K-A").ready)
+        let without = try await rig.dockKey("b", serial: "K-B")
+        #expect(
+            without
+                == ResultPayload(
+                    ready: false,
+                    line: "not ready: the server could not prepare a credential for this key. Contact the central unit."
+                ))
+        #expect(rig.sink.lines.contains { $0.contains("\"msg\":\"activation from prefetch\"") })
+    }
+
     @Test("with the queue full, a dock skips the report but still writes the credential, and the key keeps its entries")
     func fullQueue() async throws {
         let (rig, api) = try rig(queueLimit: 1)
@@ -125,7 +146,7 @@ struct StationDaemonTests {
             try await Blocking.run {
                 var key = try SimulatedKey(
                     store: FileKeyStore.openOrCreate(path: rig.directory.file("key"), serial: "K-1"))
-                return try key.dock(socketPath: SimulatedDock.socketPath(in: rig.directory.path), timeout: .seconds(20))
+                return try key.dock(socketPath: SimulatedDock.socketPath(in: rig.directory.path), timeout: .seconds(60))
             }
         }.value
         #expect(shown.ready)

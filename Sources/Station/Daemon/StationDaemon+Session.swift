@@ -105,8 +105,9 @@ extension StationDaemon {
     }
 
     /// Writes the shift's activation: from the server, or prefetched when the server cannot be
-    /// reached.
+    /// reached or cannot answer.
     func activate(_ key: any DockedKey, online: Bool, log: Logger) async throws -> DockResult {
+        var fallback = NotReadyReason.serverUnreachable
         if online {
             let request = ActivationRequest(
                 keySerial: key.serial, shiftStart: clock(), batteryPercent: Int(key.battery.percent))
@@ -126,15 +127,18 @@ extension StationDaemon {
                 }
                 let ready = DockResult.ready(doors: doors, validUntil: UInt64(validUntil / 1000))
                 return try await write(Array(activation), to: key, ready: ready, log: log)
-            } catch let error as StationError where error.code != .refused && error.code != .badAnswer {
-                log.warning(
-                    "activation from prefetch, server unreachable", ["station.error": .string(error.description)])
+            } catch let error as StationError {
+                // A prefetched credential was issued for this very key by the same server, so it
+                // is as good when the server is away as when it answers something unusable.
+                if error.code != .unreachable && error.code != .unauthorised { fallback = .serverFailed }
+                log.warning("activation failed, trying prefetched", ["station.error": .string(error.description)])
             }
         }
         guard let prefetched = try store.prefetched(serial: key.serial, publicKey: key.publicKey, validAt: nowSeconds)
         else {
-            return .notReady(.serverUnreachable)
+            return .notReady(fallback)
         }
+        log.info("activation from prefetch", ["prefetch.valid_until": .int(Int(prefetched.validUntil))])
         return try await write(
             prefetched.activation, to: key,
             ready: .ready(doors: prefetched.doorCount, validUntil: prefetched.validUntil), log: log)

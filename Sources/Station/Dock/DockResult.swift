@@ -45,6 +45,9 @@ public enum NotReadyReason: Equatable, Sendable {
     case refused(RefusalReason)
     /// The server could not be reached and no credential prepared in advance is valid now.
     case serverUnreachable
+    /// The server answered, but not with a usable credential, and none prepared in advance is
+    /// valid now.
+    case serverFailed
     /// The key rejected the credential it was given.
     case keyRejectedCredential
     /// The session with the key broke off.
@@ -57,6 +60,8 @@ public enum NotReadyReason: Equatable, Sendable {
         case .serverUnreachable:
             "the server cannot be reached and no credential was prepared for this key. "
                 + "Dock again in a few minutes; if it persists, contact the central unit."
+        case .serverFailed:
+            "the server could not prepare a credential for this key. Contact the central unit."
         case .keyRejectedCredential:
             "the key did not accept its credential. Dock it again; if it repeats, contact the central unit."
         case .sessionFailed: "the dock lost contact with the key. Dock it again."
