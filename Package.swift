@@ -179,9 +179,8 @@ let package = Package(
             name: "StationTests",
             dependencies: [
                 "Station", "StationLink", "PortvaktCLI", "PortvaktServer", "PortvaktTesting", "KeyCore", "LockCore",
-                "PortvaktProtocol",
-                "ProtocolCrypto", "ProtocolTesting", "CredentialIssuer", "Crypto", "Storage", "SQLiteStorage",
-                "Observability", "HTTPServer", "Configuration",
+                "PortvaktProtocol", "ProtocolCrypto", "ProtocolTesting", "CredentialIssuer", "Crypto", "Storage",
+                "SQLiteStorage", "Observability", "HTTPServer", "Configuration",
             ],
             swiftSettings: strict),
         .testTarget(
