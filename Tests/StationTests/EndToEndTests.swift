@@ -85,6 +85,27 @@ struct EndToEndTests {
         return try await outcome.value
     }
 
+    /// A door event as `GET /api/v1/events` lists it.
+    private struct DoorEvent: Decodable {
+        var source: String
+        var lockID: String
+        var counter: Int64
+        var kind: String
+        var keyID: String?
+    }
+
+    private struct EventPage: Decodable {
+        var items: [DoorEvent]
+    }
+
+    /// The door events the bearer may read, oldest first.
+    private func events(port: UInt16, bearer: String, query: String = "") throws -> [DoorEvent] {
+        let response = try TestHTTPClient.request(
+            port: port, "GET", "/api/v1/events" + query, headers: [("Authorization", "Bearer \(bearer)")])
+        #expect(response.status == 200, "\(response.text)")
+        return try JSONDecoder().decode(EventPage.self, from: Data(response.body)).items
+    }
+
     /// Runs a door transaction between the key in `file` and `lock`, as the radio would, and
     /// saves the key.
     private func openDoor(_ file: String, _ lock: inout TestLock) throws -> Decision {
@@ -179,15 +200,16 @@ struct EndToEndTests {
         #expect(second.ready)
         #expect(try FileKeyStore.openOrCreate(path: keyFile, serial: nil).uploads.isEmpty)
         #expect(try store.queueStatus().depth == 0)
-        let stored = try test.database.read { connection in
-            try connection.execute("SELECT kind, sealed FROM station_report_entries ORDER BY sequence")
-        }
-        #expect(try stored.map { try $0.text("kind") } == ["key_event", "lock_batch"])
-        let batch = try fixture.intake.openLockBatch(try stored[1].blob("sealed"))
-        #expect(batch.lockID == lockID)
-        #expect(batch.events.map(\.kind) == [.revocationInstalled, .opened])
-        let passage = try fixture.intake.openKeyEvent(try stored[0].blob("sealed"))
-        #expect(passage.kind == .passage)
+
+        // The central unit sees the door events, attributed to the key that opened.
+        let lockHex = lockID.bytes.map { String(format: "%02x", $0) }.joined()
+        let doorEvents = try events(port: harness.port, bearer: admin)
+        #expect(doorEvents.map(\.kind) == ["revocation_installed", "opened"])
+        #expect(doorEvents.allSatisfy { $0.lockID == lockHex && $0.source == "lock" })
+        #expect(doorEvents.last?.counter == 2)
+        #expect(doorEvents.last?.keyID != nil)
+        let keyEvents = try events(port: harness.port, bearer: admin, query: "?source=key")
+        #expect(keyEvents.map(\.kind) == ["passage"])
 
         // The server goes away: a dock still gets the prefetched credential, and the report waits.
         daemon.prefetch()
@@ -205,7 +227,7 @@ struct EndToEndTests {
         harness = try ServerHarness.start(test.database, keys: serverKeys, port: port)
         daemon.forwardQueue()
         #expect(try store.queueStatus().depth == 0, "\(sink.lines.joined())")
-        #expect(try test.database.read { try $0.execute("SELECT sequence FROM station_report_entries") }.count == 4)
+        #expect(try events(port: harness.port, bearer: admin).map(\.counter) == [1, 2, 3])
         let back = try await dock(keyFile, at: dockDirectory, daemon, simulatedDock)
         #expect(back.ready)
         #expect(try FileKeyStore.openOrCreate(path: keyFile, serial: nil).uploads.isEmpty)
