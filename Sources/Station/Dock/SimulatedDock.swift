@@ -37,6 +37,7 @@ public final class SimulatedDock: KeyDock {
         (directory as NSString).appendingPathComponent(socketName)
     }
 
+    /// See ``KeyDock/nextKey()``: waits for a connection that opens with a valid key hello.
     public func nextKey() async throws -> any DockedKey {
         let stop = StopFlag()
         return try await withTaskCancellationHandler {

@@ -29,6 +29,7 @@ public struct LinkTransport: StationTransport {
         self.clock = clock
     }
 
+    /// See ``StationTransport/call(_:body:)``.
     public func call(_ operation: StationOperation, body: [UInt8]) throws(StationError) -> (status: Int, body: [UInt8])
     {
         let (response, sealed) = try uplink.exchange { () throws(StationError) in
