@@ -37,6 +37,19 @@ final class PostgresConnection: SQLConnection, PooledConnection {
 
     @discardableResult
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(StorageError) -> [SQLRow] {
+        let result = try run(sql, parameters)
+        defer { PQclear(result) }
+        return result.map(PostgresRows.decode) ?? []
+    }
+
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+        let result = try run(sql, parameters)
+        defer { PQclear(result) }
+        if let result { try PostgresRows.forEach(in: result, body) }
+    }
+
+    /// Runs a statement through the cache of prepared statements; the caller clears the result.
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws(StorageError) -> OpaquePointer? {
         let encoded = PostgresParameters(parameters)
         let key = StatementKey(sql: sql, types: encoded.types)
         let statement = try prepared(key)
@@ -50,16 +63,16 @@ final class PostgresConnection: SQLConnection, PooledConnection {
         let result = encoded.withPointers { values, lengths, formats in
             PQexecPrepared(handle, statement.name, Int32(parameters.count), values, lengths, formats, 0)
         }
-        defer { PQclear(result) }
         do {
             try check(result, sql: sql)
         } catch {
             // A schema change can make a cached plan unusable ("cached plan must not change
             // result type"); forget it so the next transaction prepares it afresh.
             if sqlstate(result) == "0A000" { statements[key] = nil }
+            PQclear(result)
             throw error
         }
-        return result.map(PostgresRows.decode) ?? []
+        return result
     }
 
     /// Runs a statement without parameters or caching: transaction control and session settings.

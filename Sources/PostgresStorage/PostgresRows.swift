@@ -8,14 +8,30 @@ enum PostgresRows {
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
         let types = (0..<columnCount).map { PQftype(result, $0) }
         return (0..<PQntuples(result)).map { row in
-            let values = (0..<columnCount).map { column -> SQLValue in
-                guard PQgetisnull(result, row, column) == 0 else { return .null }
-                let text = UnsafeRawBufferPointer(
-                    start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
-                return value(text, type: types[Int(column)])
-            }
+            let values = (0..<columnCount).map { column in value(result, row: row, column: column, types: types) }
             return SQLRow(columns: columns, values: values)
         }
+    }
+
+    /// Hands the rows to `body` one at a time, decoded into one reused buffer.
+    static func forEach(in result: OpaquePointer, _ body: (SQLRow) throws -> Void) rethrows {
+        let columnCount = PQnfields(result)
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        let types = (0..<columnCount).map { PQftype(result, $0) }
+        var values = [SQLValue](repeating: .null, count: Int(columnCount))
+        for row in 0..<PQntuples(result) {
+            for column in 0..<columnCount {
+                values[Int(column)] = value(result, row: row, column: column, types: types)
+            }
+            try body(SQLRow(columns: columns, values: values))
+        }
+    }
+
+    private static func value(_ result: OpaquePointer, row: Int32, column: Int32, types: [Oid]) -> SQLValue {
+        guard PQgetisnull(result, row, column) == 0 else { return .null }
+        let text = UnsafeRawBufferPointer(
+            start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
+        return value(text, type: types[Int(column)])
     }
 
     /// Decodes one value from its text form.

@@ -17,6 +17,16 @@ public protocol SQLConnection: AnyObject {
     ///   `.constraintViolation`, so callers can answer a person precisely.
     @discardableResult
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(StorageError) -> [SQLRow]
+
+    /// Runs a query and hands its rows to `body` one at a time, as they are read, instead of
+    /// collecting them: for results of thousands of rows that the caller turns into its own
+    /// values straight away, where building every row first would be a large share of the call.
+    ///
+    /// The rows share one buffer, which is reused for the next row once `body` returns; a row
+    /// that `body` keeps is copied then, so keep the values needed rather than the row. `body`
+    /// may run other statements on the connection, but not this one again.
+    /// - Throws: `StorageError` as `execute` does, or whatever `body` throws, which ends the query.
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (SQLRow) throws -> Void) throws
 }
 
 extension SQLConnection {
