@@ -17,6 +17,8 @@ struct ScheduleLookup {
     let connection: any SQLConnection
     /// Ids resolved in this call, so the shared lock is taken once per distinct schedule.
     private var local: [Int64: WeeklySchedule] = [:]
+    /// The id asked for last: rows of one grant come together and share it.
+    private var last: (id: Int64, schedule: WeeklySchedule)?
 
     init(cache: ScheduleCache, connection: any SQLConnection) {
         self.cache = cache
@@ -24,6 +26,13 @@ struct ScheduleLookup {
     }
 
     mutating func schedule(_ id: Int64) throws -> WeeklySchedule {
+        if let last, last.id == id { return last.schedule }
+        let schedule = try lookUp(id)
+        last = (id, schedule)
+        return schedule
+    }
+
+    private mutating func lookUp(_ id: Int64) throws -> WeeklySchedule {
         if let known = local[id] { return known }
         if let cached = cache.get(id) {
             local[id] = cached

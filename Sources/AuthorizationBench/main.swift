@@ -59,22 +59,23 @@ func bench(_ backend: TestBackend) throws {
 
         if ProcessInfo.processInfo.environment["PORTVAKT_BENCH_EXPLAIN"] == "1" {
             try explain(picks.map(\.1.0), database: database, shift: shift)
+            // Where a 4,000-lock call's time goes: the query alone (counted in SQL), then with each
+            // row's values read, then with every row collected, against the whole call below.
             let empty = try Measurement.of(runs: 50) { _ = try database.read { try $0.execute("SELECT 1") } }
-            let sql = AccessStore.effectivePermissionsSQL(for: database.dialect)
+            let sql = AccessStore.effectivePermissionsSQL
+            let parameters: [SQLValue] = [.integer(picks[2].1.0.rawValue), shift.start.sql, shift.end!.sql]
             let counted = try Measurement.of(runs: 50) {
-                _ = try database.read {
-                    try $0.execute(
-                        "SELECT count(*) AS n FROM (" + sql + ") x",
-                        [.integer(picks[2].1.0.rawValue), shift.start.sql, shift.end!.sql])
-                }
+                _ = try database.read { try $0.execute("SELECT count(*) AS n FROM (" + sql + ") x", parameters) }
             }
-            print("count only (4,000 key) p50 \(counted.percentile(0.5)) ms")
-            let raw = try Measurement.of(runs: 50) {
-                _ = try database.read {
-                    try $0.execute(sql, [.integer(picks[2].1.0.rawValue), shift.start.sql, shift.end!.sql])
-                }
+            let streamed = try Measurement.of(runs: 50) {
+                try database.read { try $0.forEachRow(sql, parameters) { _ in } }
             }
-            print("empty read p50 \(empty.percentile(0.5)) ms; raw query p50 \(raw.percentile(0.5)) ms")
+            let collected = try Measurement.of(runs: 50) { _ = try database.read { try $0.execute(sql, parameters) } }
+            print(
+                "4,000 key, p50 ms: count only \(format(counted.percentile(0.5), width: 0)), rows streamed "
+                    + "\(format(streamed.percentile(0.5), width: 0)), rows collected "
+                    + "\(format(collected.percentile(0.5), width: 0)); empty read \(format(empty.percentile(0.5), width: 0))"
+            )
         }
         print("key                                locks   fits     p50 ms     p99 ms     max ms")
         for (label, (key, count)) in picks {
@@ -129,7 +130,7 @@ func benchProviderChanges(city: BenchCity, store: AccessStore, shift: Period) th
 
 /// Prints the query plan of the effective-permission query for each picked key.
 func explain(_ keys: [KeyID], database: any Database, shift: Period) throws {
-    let sql = AccessStore.effectivePermissionsSQL(for: database.dialect)
+    let sql = AccessStore.effectivePermissionsSQL
     let prefix = database.dialect == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN (ANALYZE, COSTS OFF) "
     for key in keys.prefix(1) {
         let rows = try database.read { connection in
