@@ -51,6 +51,7 @@ public final class StationDaemon: Sendable {
     let settings: Settings
     let logger: Logger
     let clock: @Sendable () -> Int64
+    let sleep: @Sendable (Duration) async throws -> Void
     let power: @Sendable () -> PowerReading
     let uplinkInUse: @Sendable () -> String
     /// Queue entries a dock session is delivering itself; the forwarder leaves them alone.
@@ -62,12 +63,16 @@ public final class StationDaemon: Sendable {
     ///
     /// - Parameters:
     ///   - clock: Unix milliseconds; injected so tests control time.
+    ///   - sleep: waits between rounds of periodic work (heartbeats, prefetches, forwarding),
+    ///     throwing when the task is cancelled; injected with `clock` so a test can run an hour
+    ///     of the station's life without waiting an hour.
     ///   - power: reads the hardware's power state.
     ///   - uplinkInUse: names the route to the server last used, for heartbeats (at most 40
     ///     characters); ``Uplink/routeInUse``.
     public init(
         store: StationStore, identity: StationIdentity, api: any StationAPI, dock: any KeyDock, settings: Settings,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         power: @escaping @Sendable () -> PowerReading = { PowerReading(source: .unknown) },
         uplinkInUse: @escaping @Sendable () -> String = { "none" }
     ) {
@@ -78,6 +83,7 @@ public final class StationDaemon: Sendable {
         self.settings = settings
         self.logger = logger
         self.clock = clock
+        self.sleep = sleep
         self.power = power
         self.uplinkInUse = uplinkInUse
     }
@@ -120,12 +126,13 @@ public final class StationDaemon: Sendable {
         }
     }
 
-    /// Runs `work` (blocking) now and then every `interval`, off the task pool, until cancelled.
+    /// Runs `work` (blocking) now and then every `interval` of the injected sleep, off the task
+    /// pool, until cancelled.
     private func every(_ interval: Duration, _ work: @escaping @Sendable () -> Void) async {
         while !Task.isCancelled {
             _ = try? await Blocking.run(work)
             do {
-                try await Task.sleep(for: interval)
+                try await sleep(interval)
             } catch {
                 return
             }
