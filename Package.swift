@@ -123,6 +123,13 @@ let package = Package(
         .target(
             name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],
             swiftSettings: strict),
+        .executableTarget(
+            name: "portvakt-station-chaos",
+            dependencies: [
+                "PortvaktServer", "Station", "Authorization", "Accounts", "Configuration", "Observability", "LockCore",
+                "KeyCore", "PortvaktProtocol", "ProtocolCrypto", "Crypto",
+            ],
+            path: "Sources/StationChaos", swiftSettings: strict),
 
         // MARK: Tests
 
