@@ -1,11 +1,14 @@
 # Shortcuts for the scripts in scripts/; each script also works on its own.
-.PHONY: demo test bench bench-http bench-protocol fuzz fuzz-short check-embedded format lint
+.PHONY: demo test station-chaos bench bench-http bench-protocol fuzz fuzz-short check-embedded format lint
 
 demo:
 	scripts/demo
 
 test:
 	scripts/test
+
+station-chaos:
+	scripts/station-chaos
 
 bench: bench-http bench-protocol
 
