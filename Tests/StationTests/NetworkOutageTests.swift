@@ -69,6 +69,16 @@ struct NetworkOutageTests {
         let failedHeartbeats = station.sink.lines.filter { $0.contains("\"msg\":\"heartbeat failed\"") }
         #expect(failedHeartbeats.count == 120)
 
+        // `portvakt station status` shows the outage: three reports queued since the first dock
+        // without the server, and the last heartbeat an hour ago.
+        let status = LiveStation.run(["station", "status", "--state", station.directory.file("state")])
+        #expect(status.code == 0)
+        let shown = status.out.split(separator: "\n").map(String.init)
+        #expect(shown.contains("queue:          3 of 100000 reports"))
+        #expect(shown.contains("oldest queued:  " + WallTime(millisecondsSinceEpoch: queued[0].queuedAt).iso8601))
+        #expect(queued[0].queuedAt == start + 600_000)
+        #expect(shown.contains("last heartbeat: " + WallTime(millisecondsSinceEpoch: start).iso8601))
+
         // The link returns. The server still shows the heartbeat of an hour ago.
         try world.restart()
         let stale = try world.station(stationID)
