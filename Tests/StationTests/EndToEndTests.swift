@@ -78,7 +78,7 @@ struct EndToEndTests {
         let outcome = Task.detached {
             try await Blocking.run {
                 var key = try SimulatedKey(store: FileKeyStore.openOrCreate(path: file, serial: "K-100"))
-                return try key.dock(socketPath: socket, timeout: .seconds(60))
+                return try key.dock(socketPath: socket, timeout: testPatience)
             }
         }
         await daemon.serve(try await dock.nextKey())

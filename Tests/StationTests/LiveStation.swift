@@ -85,7 +85,7 @@ struct LiveStation {
         let socket = SimulatedDock.socketPath(in: directory.path)
         return try await Blocking.run {
             var key = try SimulatedKey(store: FileKeyStore.openOrCreate(path: path, serial: serial))
-            return try key.dock(socketPath: socket, timeout: .seconds(60))
+            return try key.dock(socketPath: socket, timeout: testPatience)
         }
     }
 

@@ -19,7 +19,7 @@ struct SimulatedDockTests {
         Task.detached {
             try await Blocking.run {
                 var key = try SimulatedKey(store: FileKeyStore.openOrCreate(path: directory.file(file), serial: serial))
-                return try key.dock(socketPath: SimulatedDock.socketPath(in: directory.path), timeout: .seconds(60))
+                return try key.dock(socketPath: SimulatedDock.socketPath(in: directory.path), timeout: testPatience)
             }
         }
     }
@@ -74,8 +74,8 @@ struct SimulatedDockTests {
             try FileKeyStore.openOrCreate(path: directory.file("key"), serial: nil).trustAnchors.first?.issuerID == 1)
     }
 
-    // Timeouts on the test's side are generous: a full parallel test run can keep the task that
-    // waits for keys from starting for seconds.
+    // The dock's own timeout is short, so the silent connection is dropped soon; the test's
+    // side waits with `testPatience`, as the task serving the dock may start late.
     @Test("garbage on the dock socket gets a clear answer and the dock keeps serving keys")
     func garbage() async throws {
         let directory = try TemporaryDirectory()
@@ -93,7 +93,7 @@ struct SimulatedDockTests {
             let answer = try await Blocking.run { () throws -> DockFrame in
                 let connection = try UnixSocketConnection.connect(to: socketPath)
                 try connection.write(garbage)
-                return try connection.readFrame(timeout: .seconds(60))
+                return try connection.readFrame(timeout: testPatience)
             }
             #expect(answer.kind == .failure)
             #expect(answer.text.contains("frame"))

@@ -146,7 +146,7 @@ struct StationDaemonTests {
             try await Blocking.run {
                 var key = try SimulatedKey(
                     store: FileKeyStore.openOrCreate(path: rig.directory.file("key"), serial: "K-1"))
-                return try key.dock(socketPath: SimulatedDock.socketPath(in: rig.directory.path), timeout: .seconds(60))
+                return try key.dock(socketPath: SimulatedDock.socketPath(in: rig.directory.path), timeout: testPatience)
             }
         }.value
         #expect(shown.ready)

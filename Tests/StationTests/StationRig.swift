@@ -40,7 +40,7 @@ struct StationRig {
                 var key = try SimulatedKey(
                     store: FileKeyStore.openOrCreate(
                         path: path, serial: serial, battery: BatteryReading(percent: battery, millivolts: 3_800)))
-                return try key.dock(socketPath: socket, timeout: .seconds(60))
+                return try key.dock(socketPath: socket, timeout: testPatience)
             }
         }
         await daemon.serve(try await dock.nextKey())
