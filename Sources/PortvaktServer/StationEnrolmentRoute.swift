@@ -80,11 +80,12 @@ struct StationEnrolmentRoute {
         case .enrolled(let id, let organisationID, let key):
             logger.notice("station enrolled", ["station.id": .int(Int(id))])
             let enrolled = EnrolledKeys(
+                stationID: String(id), organisationID: organisationID, issuerID: keys.issuer.issuerID,
                 stationPublicKey: stationKey, linkPublicKey: keys.link.publicKey,
                 issuerPublicKey: keys.issuer.publicKey, eventPublicKey: keys.event.publicKey)
             return try .json(
                 EnrolmentResponse(
-                    stationID: String(id), organisationID: organisationID, issuerID: keys.issuer.issuerID,
+                    stationID: enrolled.stationID, organisationID: enrolled.organisationID, issuerID: enrolled.issuerID,
                     linkPublicKey: enrolled.linkPublicKey.base64, issuerPublicKey: enrolled.issuerPublicKey.base64,
                     eventPublicKey: enrolled.eventPublicKey.base64, proof: key.responseProof(for: enrolled).base64))
         }

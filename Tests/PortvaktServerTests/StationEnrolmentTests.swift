@@ -29,6 +29,7 @@ struct StationEnrolmentTests {
             #expect(world.bytes(answer.issuerPublicKey) == world.keys.issuer.publicKey)
             #expect(world.bytes(answer.eventPublicKey) == world.keys.event.publicKey)
             let enrolled = EnrolledKeys(
+                stationID: id, organisationID: "org-norr", issuerID: world.keys.issuer.issuerID,
                 stationPublicKey: key.publicKey, linkPublicKey: world.keys.link.publicKey,
                 issuerPublicKey: world.keys.issuer.publicKey, eventPublicKey: world.keys.event.publicKey)
             #expect(code.key.acceptsResponseProof(world.bytes(answer.proof), for: enrolled))

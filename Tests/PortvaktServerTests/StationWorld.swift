@@ -107,6 +107,7 @@ struct StationWorld {
         #expect(response.status == 200, "\(response.text)")
         let answer = try JSONDecoder().decode(EnrolmentResponse.self, from: Data(response.body))
         let enrolled = EnrolledKeys(
+            stationID: answer.stationID, organisationID: answer.organisationID, issuerID: answer.issuerID,
             stationPublicKey: key.publicKey, linkPublicKey: bytes(answer.linkPublicKey),
             issuerPublicKey: bytes(answer.issuerPublicKey), eventPublicKey: bytes(answer.eventPublicKey))
         #expect(code.key.acceptsResponseProof(bytes(answer.proof), for: enrolled))

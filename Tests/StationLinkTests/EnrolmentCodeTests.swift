@@ -62,22 +62,30 @@ struct EnrolmentCodeTests {
         #expect(throws: LinkError.self) { try EnrolmentKey(stored: [1, 2, 3]) }
     }
 
-    @Test("the server's proof covers every key it hands out")
+    @Test("the server's proof covers every field it answers")
     func responseProof() throws {
         let key = try EnrolmentCode("7KQ2M-9XW4D-011AB-CDEFG").key
         let keys = EnrolledKeys(
+            stationID: "12", organisationID: "org-norr", issuerID: 7,
             stationPublicKey: [UInt8](repeating: 1, count: 32), linkPublicKey: [UInt8](repeating: 2, count: 32),
             issuerPublicKey: [UInt8](repeating: 3, count: 32), eventPublicKey: [UInt8](repeating: 4, count: 32))
         let proof = key.responseProof(for: keys)
         #expect(key.acceptsResponseProof(proof, for: keys))
         #expect(proof != key.requestProof(stationPublicKey: keys.stationPublicKey))
-        for field in 0..<4 {
+        for field in 0..<8 {
             var swapped = keys
             switch field {
             case 0: swapped.stationPublicKey[0] ^= 1
             case 1: swapped.linkPublicKey[0] ^= 1
             case 2: swapped.issuerPublicKey[0] ^= 1
-            default: swapped.eventPublicKey[0] ^= 1
+            case 3: swapped.eventPublicKey[0] ^= 1
+            case 4: swapped.stationID = "13"
+            case 5: swapped.organisationID = "org-soder"
+            case 6: swapped.issuerID = 8
+            default:
+                // The same bytes split differently between the two ids.
+                swapped.stationID = "12o"
+                swapped.organisationID = "rg-norr"
             }
             #expect(!key.acceptsResponseProof(proof, for: swapped), "field \(field)")
         }

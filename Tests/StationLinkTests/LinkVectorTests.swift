@@ -14,6 +14,8 @@ private struct LinkVectorFile: Decodable {
     }
     struct Enrolment: Decodable {
         let typedCode, code, lookup, key, stationPublicKey, requestProof: String
+        let stationID, organisationID: String
+        let issuerID: UInt32
         let linkPublicKey, issuerPublicKey, eventPublicKey, responseProof: String
     }
     let link: Link
@@ -59,6 +61,7 @@ struct LinkVectorTests {
         #expect(code.key.storedForm == hex(vector.key))
         #expect(code.key.requestProof(stationPublicKey: hex(vector.stationPublicKey)) == hex(vector.requestProof))
         let keys = EnrolledKeys(
+            stationID: vector.stationID, organisationID: vector.organisationID, issuerID: vector.issuerID,
             stationPublicKey: hex(vector.stationPublicKey), linkPublicKey: hex(vector.linkPublicKey),
             issuerPublicKey: hex(vector.issuerPublicKey), eventPublicKey: hex(vector.eventPublicKey))
         #expect(code.key.responseProof(for: keys) == hex(vector.responseProof))

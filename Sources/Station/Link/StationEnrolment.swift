@@ -58,6 +58,7 @@ public enum StationEnrolment {
             let event = decodeKey(answer.eventPublicKey), let proof = Data(base64Encoded: answer.proof)
         else { throw StationError(.enrolment, "the server's enrolment answer holds a malformed key or proof") }
         let keys = EnrolledKeys(
+            stationID: answer.stationID, organisationID: answer.organisationID, issuerID: answer.issuerID,
             stationPublicKey: privateKey.publicKey, linkPublicKey: link, issuerPublicKey: issuer, eventPublicKey: event)
         guard key.acceptsResponseProof(Array(proof), for: keys) else {
             throw StationError(
