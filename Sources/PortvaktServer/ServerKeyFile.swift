@@ -44,11 +44,16 @@ public enum ServerKeyFile {
     }
 
     /// Reads the keys at `path`.
-    /// - Throws: ``ServerKeyError`` when the file is readable by others, unreadable or damaged.
-    public static func load(at path: String) throws -> ServerKeys {
+    /// - Parameter owner: the user the file must belong to; the server's own user unless a test
+    ///   says otherwise.
+    /// - Throws: ``ServerKeyError`` when the file belongs to another user, is readable by others,
+    ///   unreadable or damaged.
+    public static func load(at path: String, owner: uid_t = geteuid()) throws -> ServerKeys {
         var status = stat()
         guard stat(path, &status) == 0 else { throw ServerKeyError.unreadable(path: path, reason: errnoText()) }
         guard status.st_mode & S_IFMT == S_IFREG else { throw ServerKeyError.notAFile(path: path) }
+        // A file another account owns can be rewritten by that account: its keys are not ours alone.
+        guard status.st_uid == owner else { throw ServerKeyError.wrongOwner(path: path, owner: status.st_uid) }
         let mode = status.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw ServerKeyError.tooOpen(path: path, mode: mode) }
 
@@ -59,9 +64,11 @@ public enum ServerKeyFile {
             throw ServerKeyError.unreadable(path: path, reason: error.localizedDescription)
         }
         var values: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where !line.hasPrefix("#") && !line.allSatisfy(\.isWhitespace) {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw ServerKeyError.damaged(path: path, field: String(line.prefix(20))) }
+            // Name the line, never its text: a malformed line may hold part of a seed.
+            guard parts.count == 2 else { throw ServerKeyError.damaged(path: path, field: "line \(index + 1)") }
             values[parts[0]] = parts[1]
         }
         guard values["format"] == "1" else { throw ServerKeyError.damaged(path: path, field: "format") }
@@ -119,7 +126,18 @@ public enum ServerKeyFile {
             guard errno == EEXIST else { throw ServerKeyError.unwritable(path: path, reason: errnoText()) }
             return false
         }
+        try syncDirectory(of: path)
         return true
+    }
+
+    /// Makes the new directory entry durable, so a crash right after the first start cannot
+    /// lose the file that stations have meanwhile enrolled against.
+    private static func syncDirectory(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { throw ServerKeyError.unwritable(path: directory, reason: errnoText()) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw ServerKeyError.unwritable(path: directory, reason: errnoText()) }
     }
 
     private static func bytes(_ hex: String) -> [UInt8]? {
@@ -146,6 +164,8 @@ public enum ServerKeyError: Error, Equatable, CustomStringConvertible {
     case tooOpen(path: String, mode: mode_t)
     /// The path is a directory or something else than a file.
     case notAFile(path: String)
+    /// The file belongs to another user than the server's.
+    case wrongOwner(path: String, owner: uid_t)
     /// The file cannot be read.
     case unreadable(path: String, reason: String)
     /// The file or its directory cannot be written.
@@ -160,6 +180,9 @@ public enum ServerKeyError: Error, Equatable, CustomStringConvertible {
                 + "run 'chmod 600 \(path)', and make new keys if others may have copied it"
         case .notAFile(let path):
             "the key file \(path) is not a regular file; point issuer.key_file at a file"
+        case .wrongOwner(let path, let owner):
+            "the key file \(path) belongs to user \(owner), not to the server's user \(geteuid()), so another "
+                + "account may change the server's keys; run 'chown' to give it to the server's user"
         case .unreadable(let path, let reason):
             "cannot read the key file \(path): \(reason); check issuer.key_file and the file's owner"
         case .unwritable(let path, let reason):

@@ -63,4 +63,30 @@ struct ServerKeyFileTests {
             #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("format = 1"))
         }
     }
+
+    @Test("a malformed line is named by its number, never quoted, since it may hold seed bits")
+    func malformedLine() throws {
+        try withDirectory { directory in
+            let path = directory + "/portvakt.keys"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let secret = "0123456789abcdef0123456789abcdef"
+            _ = FileManager.default.createFile(
+                atPath: path, contents: Data("# keys\nformat = 1\n\n\(secret)\n".utf8),
+                attributes: [.posixPermissions: 0o600])
+            let error = #expect(throws: ServerKeyError.self) { try ServerKeyFile.load(at: path) }
+            #expect(error == .damaged(path: path, field: "line 4"))
+            #expect(error?.description.contains("0123") == false)
+        }
+    }
+
+    @Test("a key file that belongs to another user is refused")
+    func wrongOwner() throws {
+        try withDirectory { directory in
+            let path = directory + "/portvakt.keys"
+            _ = try ServerKeyFile.loadOrCreate(at: path, logger: .disabled)
+            let error = #expect(throws: ServerKeyError.self) { try ServerKeyFile.load(at: path, owner: geteuid() + 1) }
+            #expect(error == .wrongOwner(path: path, owner: geteuid()))
+            #expect(error?.description.contains("chown") == true)
+        }
+    }
 }
