@@ -6,6 +6,9 @@ enum CrockfordBase32 {
     /// The canonical symbol for a typed character: upper case, `O` read as zero, `I` and `L` as
     /// one; `nil` for a character outside the alphabet (including `U`).
     static func symbol(for character: Character) -> Character? {
+        // Only ASCII letters have a one-character upper case in the alphabet; "ß" upper-cases to
+        // "SS" and a ligature to several letters, which no single Character can hold.
+        guard character.isASCII else { return nil }
         let upper = Character(character.uppercased())
         switch upper {
         case "O": return "0"

@@ -35,6 +35,15 @@ struct EnrolmentCodeTests {
         #expect(throws: LinkError.self) { try EnrolmentCode("7KQ2M-9XW4D-011AB-CDEFG-0") }
     }
 
+    @Test("a letter whose upper case is several letters is refused, not a crash")
+    func multiLetterUpperCase() {
+        for typed in ["ß", "\u{FB01}", "\u{0149}", "é"] {
+            #expect(throws: LinkError.invalidEnrolmentCode("\"\(typed)\" is not one of its characters")) {
+                try EnrolmentCode("7KQ2M-9XW4D-011AB-CDEF" + typed)
+            }
+        }
+    }
+
     @Test("the lookup and the key are different hashes of the code, and neither is the code")
     func lookupAndKey() throws {
         let code = try EnrolmentCode("7KQ2M-9XW4D-011AB-CDEFG")
