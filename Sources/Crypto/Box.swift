@@ -21,6 +21,9 @@ public enum Box {
         public let publicKey: [UInt8]
 
         /// Wraps a raw 32-byte X25519 private key (a scalar, clamped by libsodium when used).
+        ///
+        /// The key keeps its own copy of the scalar, wiped when the key is released; the caller
+        /// should wipe `bytes`.
         public init(secret bytes: [UInt8]) throws(CryptoError) {
             guard bytes.count == Box.keyLength else {
                 throw .invalidLength(expected: Box.keyLength, actual: bytes.count)
@@ -28,8 +31,12 @@ public enum Box {
             Sodium.ensureInitialized()
             var publicKey = [UInt8](repeating: 0, count: Box.keyLength)
             guard crypto_scalarmult_base(&publicKey, bytes) == 0 else { throw .keyGenerationFailed }
+            // A buffer of its own, so that no storage shared with the caller's array outlives the
+            // caller's wipe unzeroed.
+            var owned = [UInt8](repeating: 0, count: Box.keyLength)
+            bytes.withUnsafeBytes { source in owned.withUnsafeMutableBytes { $0.copyMemory(from: source) } }
             self.publicKey = publicKey
-            self.secret = SecretBytes(bytes)
+            self.secret = SecretBytes(owned)
         }
     }
 

@@ -26,6 +26,7 @@ extension Ed25519.PrivateKey {
     /// ``Ed25519/x25519PublicKey(from:)`` of this key's public key.
     public var boxKey: Box.PrivateKey {
         var converted = [UInt8](repeating: 0, count: Box.keyLength)
+        defer { secureZero(&converted) }
         let status = secret.withUnsafeBytes { secretKey in
             crypto_sign_ed25519_sk_to_curve25519(&converted, secretKey.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
