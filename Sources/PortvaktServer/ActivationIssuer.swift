@@ -84,9 +84,6 @@ struct ActivationIssuer {
         default: break
         }
         guard key.assigned else { return .refused(.keyNotAssigned, "this key is not handed to anyone who works now.") }
-        if let battery = batteryPercent ?? key.batteryPercent, battery < Self.minimumBattery {
-            return .refused(.batteryLow, "the key's battery is at \(battery) %; charge or replace it.")
-        }
 
         let period = Period(start: WallTime(millisecondsSinceEpoch: start), end: WallTime(millisecondsSinceEpoch: end))
         let effective = try AccessStore(database: database).effectivePermissions(
@@ -103,6 +100,10 @@ struct ActivationIssuer {
         }
         guard !mapped.permissions.isEmpty else {
             return .refused(.noPermissions, "you may open no door during this shift.")
+        }
+        // Last: an employee with no doors should hear that before being sent to charge the key.
+        if let battery = batteryPercent ?? key.batteryPercent, battery < Self.minimumBattery {
+            return .refused(.batteryLow, "the key's battery is at \(battery) %; charge or replace it.")
         }
 
         let issuer = CredentialIssuer(

@@ -87,8 +87,12 @@ struct StationActivationTests {
             let recipient = try world.home("A-3", apartment: 6, entrance: 7)
             var expected: [(String, RefusalReason, battery: Int?)] = [("NOT-REGISTERED", .keyUnknown, nil)]
 
+            // Docked at its own provider's station first, so its public key is bound and only the
+            // provider filter can make it unknown at Norr's station.
+            let soderStation = try world.enrolledStation(organisation: "org-soder")
             try world.employeeWithKey("SODER-1", provider: "org-soder")
             var soder = world.keyDevice(seed: 0x50)
+            #expect(try world.dock(&soder, serial: "SODER-1", at: soderStation).status == 200)
             #expect(try world.dock(&soder, serial: "SODER-1", at: station).status == 404)
             expected.append(("SODER-1", .keyUnknown, nil))
 
@@ -111,13 +115,13 @@ struct StationActivationTests {
             try world.employeeWithKey("IDLE-1")
             var idle = world.keyDevice(seed: 0x55)
             _ = try world.dock(&idle, serial: "IDLE-1", at: station)
-            expected += [("IDLE-1", .noPermissions, nil), ("IDLE-1", .batteryLow, 9)]
+            expected += [("IDLE-1", .noPermissions, nil), ("IDLE-1", .noPermissions, 9)]
 
             let (busy, _) = try world.employeeWithKey("BUSY-1")
             try world.manyLocks(4_001, for: busy)
             var crowded = world.keyDevice(seed: 0x56)
             _ = try world.dock(&crowded, serial: "BUSY-1", at: station)
-            expected.append(("BUSY-1", .overCapacity, nil))
+            expected += [("BUSY-1", .overCapacity, nil), ("BUSY-1", .overCapacity, 9)]
 
             for (serial, reason, battery) in expected {
                 let answer = try world.activation(serial, at: station, battery: battery)
@@ -144,7 +148,11 @@ struct StationActivationTests {
             try world.employeeWithKey("READY-1", recipient: recipient)
             try world.employeeWithKey("NEVER-DOCKED", recipient: recipient)
             try world.employeeWithKey("LOST-2", recipient: recipient)
-            try world.employeeWithKey("SODER-2", provider: "org-soder")
+            // Söder's key is enrolled and has a door, so only the provider filter keeps it out.
+            let soderHome = try world.home("S-4", apartment: 10, entrance: 11, provider: "org-soder")
+            try world.employeeWithKey("SODER-2", provider: "org-soder", recipient: soderHome)
+            var soder = world.keyDevice(seed: 0x62)
+            #expect(try world.dock(&soder, serial: "SODER-2", at: world.enrolledStation(organisation: "org-soder")).status == 200)
             _ = try world.dock(&ready, serial: "READY-1", at: station)
             _ = try world.dock(&lost, serial: "LOST-2", at: station)
             let heartbeat = HeartbeatRequest(queueDepth: 0, power: .mains, uplink: "wired", version: "1")
