@@ -61,6 +61,13 @@ struct StationGate: Sendable {
             throw refusal(station: id, error.description)
         }
         let fresh = try database.write { connection in
+            // A nonce is kept by the time the station sealed into its request, which alone decides
+            // whether a replay would still be accepted, and dropped once that time is a whole window
+            // (twice the tolerance) behind this server's clock. So a server whose clock is up to the
+            // tolerance behind the one that purged, or one whose clock stepped back that far, still
+            // finds the nonce of every request whose time it would accept. The purge runs only
+            // after a request whose sealed time agreed with this clock: a clock that jumped ahead
+            // refuses every request and so purges nothing.
             try connection.execute(
                 "DELETE FROM station_nonces WHERE station_id = $1 AND seen_at < $2",
                 [.integer(id), .integer(time - StationLink.replayWindow)])
@@ -68,7 +75,7 @@ struct StationGate: Sendable {
                 """
                 INSERT INTO station_nonces (station_id, nonce, seen_at) VALUES ($1, $2, $3)
                 ON CONFLICT DO NOTHING RETURNING station_id
-                """, [.integer(id), .blob(opened.nonce), .integer(time)]
+                """, [.integer(id), .blob(opened.nonce), .integer(opened.time)]
             ).isEmpty
         }
         guard fresh else { throw refusal(station: id, "the request's nonce was seen before: a replay") }

@@ -64,6 +64,28 @@ struct StationLinkRouteTests {
     }
 
     @Test(
+        "a nonce is kept by its request's time, so a server up to the tolerance behind the purging one refuses its replay",
+        arguments: TestBackend.all)
+    func replayAcrossClocks(backend: TestBackend) throws {
+        try StationWorld.with(backend) { world in
+            let station = try world.enrolledStation()
+            let tolerance = StationLink.clockTolerance
+            let start = world.clock.now
+            // The station's clock runs almost the tolerance ahead of the first server's.
+            let sealed = try station.seal(.heartbeat, heartbeat, time: start + tolerance - 1_000)
+            #expect(try station.post(StationOperation.heartbeat.path, sealed.bytes).status == 200)
+
+            // A server whose clock is two tolerances ahead takes a fresh request and purges.
+            world.clock.advance(2 * tolerance + 1_000)
+            #expect(try station.send(.heartbeat, heartbeat, as: HeartbeatResponse.self).status == 200)
+
+            // A server almost the tolerance behind that one would still accept the old request's time.
+            world.clock.advance(-(tolerance - 2_000))
+            #expect(try station.post(StationOperation.heartbeat.path, sealed.bytes).status == 401)
+        }
+    }
+
+    @Test(
         "a request for another operation, too old, from another or a revoked station is refused with one 401",
         arguments: TestBackend.all)
     func refusals(backend: TestBackend) throws {
@@ -126,8 +148,12 @@ struct StationLinkRouteTests {
             #expect(
                 try world.harness.app.securedRoutes().allSatisfy { !$0.pattern.hasPrefix(StationLink.operationPrefix) })
             for route in routes {
-                let bearer = try world.call("POST", route.pattern, bearer: world.central, json: "{}")
-                #expect([401, 415].contains(bearer.status), "\(route.pattern) with a token → \(bearer.status)")
+                // The sealed content type, so that only the authentication check can refuse it.
+                let bearer = try TestHTTPClient.request(
+                    port: world.harness.port, "POST", route.pattern,
+                    headers: [("Authorization", "Bearer \(world.central)"), ("Content-Type", StationLink.contentType)],
+                    body: try station.seal(.heartbeat, heartbeat).bytes)
+                #expect(bearer.status == 401, "\(route.pattern) with a token → \(bearer.status)")
                 let plain = try station.post(route.pattern, Array("{}".utf8))
                 #expect(plain.status == 401, "\(route.pattern) unsealed → \(plain.status)")
                 #expect(plain.headers["content-type"] == "application/problem+json")
