@@ -19,6 +19,10 @@ final class IssuerBackedAPI: StationAPI {
         var refusal: RefusalReason?
         var activationFailure: StationError?
         var queueDepthAtSync: [Int] = []
+        var revocationVersion: UInt32 = 1
+        var prefetchFailure: StationError?
+        /// Reports with this serial are answered with this error instead of being taken.
+        var syncFailures: [String: StationError] = [:]
     }
 
     let fixture = DoorFixture()
@@ -45,11 +49,14 @@ final class IssuerBackedAPI: StationAPI {
 
     func heartbeat(_ request: HeartbeatRequest) throws(StationError) -> HeartbeatResponse {
         try checkOnline()
-        return HeartbeatResponse(serverTime: Int64(Date().timeIntervalSince1970 * 1000), revocationVersion: 1)
+        return HeartbeatResponse(
+            serverTime: Int64(Date().timeIntervalSince1970 * 1000),
+            revocationVersion: state.withLock { $0.revocationVersion })
     }
 
     func sync(_ request: SyncRequest) throws(StationError) -> SyncResponse {
         try checkOnline()
+        if let failure = state.withLock({ $0.syncFailures[request.keySerial] }) { throw failure }
         guard let key = Data(base64Encoded: request.keyPublicKey), let hello = Data(base64Encoded: request.hello),
             let reportBytes = Data(base64Encoded: request.report)
         else { throw StationError(.refused, "not base64") }
@@ -92,6 +99,7 @@ final class IssuerBackedAPI: StationAPI {
 
     func prefetch(_ request: PrefetchRequest) throws(StationError) -> PrefetchResponse {
         try checkOnline()
+        if let failure = state.withLock({ $0.prefetchFailure }) { throw failure }
         let keys = state.withLock { $0.keys }
         return PrefetchResponse(
             activations: keys.map { serial, key in

@@ -76,6 +76,27 @@ struct StationDaemonTests {
         #expect(try rig.key("a").uploads.isEmpty)
     }
 
+    @Test("a newer revocation version is kept only once its prefetch succeeded, so a failed one is retried")
+    func revocationVersionAfterPrefetch() async throws {
+        let (rig, api) = try rig()
+        _ = try await rig.dockKey("key", serial: "K-1")
+        rig.daemon.sendHeartbeat()
+        #expect(try rig.store.value(.revocationVersion) == 1)
+
+        api.state.withLock {
+            $0.revocationVersion = 2
+            $0.prefetchFailure = StationError(.unreachable, "no server address answered")
+        }
+        rig.daemon.sendHeartbeat()
+        #expect(try rig.store.value(.revocationVersion) == 1)
+        #expect(try rig.store.prefetchedCount() == 0)
+
+        api.state.withLock { $0.prefetchFailure = nil }
+        rig.daemon.sendHeartbeat()
+        #expect(try rig.store.value(.revocationVersion) == 2)
+        #expect(try rig.store.prefetchedCount() == 1)
+    }
+
     @Test("offline with nothing prefetched, the employee is told the server cannot be reached")
     func offlineWithoutPrefetch() async throws {
         let (rig, api) = try rig()

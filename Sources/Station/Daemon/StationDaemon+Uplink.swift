@@ -18,11 +18,14 @@ extension StationDaemon {
             let answer = try api.heartbeat(request)
             try store.setValue(.lastHeartbeatAt, clock())
             let held = try store.value(.revocationVersion)
-            try store.setValue(.revocationVersion, Int64(answer.revocationVersion))
-            if let held, held < Int64(answer.revocationVersion) {
-                logger.notice(
-                    "newer revocation list, prefetching", ["revocation.version": .int(Int(answer.revocationVersion))])
-                prefetch()
+            let announced = Int64(answer.revocationVersion)
+            if let held, held < announced {
+                logger.notice("newer revocation list, prefetching", ["revocation.version": .int(Int(announced))])
+                // Saved only once the prefetch has the new list, so a failed one is tried again at
+                // the next heartbeat rather than waiting for the next prefetch interval.
+                if prefetch() { try store.setValue(.revocationVersion, announced) }
+            } else {
+                try store.setValue(.revocationVersion, announced)
             }
             let skew = (answer.serverTime - clock()) / 1000
             if abs(skew) > 120 {
@@ -52,7 +55,9 @@ extension StationDaemon {
     }
 
     /// Fetches the coming shift window's activations and replaces the stored ones.
-    func prefetch() {
+    /// - Returns: whether the stored activations were replaced.
+    @discardableResult
+    func prefetch() -> Bool {
         let start = clock()
         do {
             let answer = try api.prefetch(
@@ -71,8 +76,10 @@ extension StationDaemon {
             }
             try store.replacePrefetched(items, now: clock())
             logger.info("activations prefetched", ["prefetch.keys": .int(items.count)])
+            return true
         } catch {
             logger.warning("prefetch failed", ["station.error": .string("\(error)")])
+            return false
         }
     }
 
