@@ -152,7 +152,9 @@ struct StationActivationTests {
             let soderHome = try world.home("S-4", apartment: 10, entrance: 11, provider: "org-soder")
             try world.employeeWithKey("SODER-2", provider: "org-soder", recipient: soderHome)
             var soder = world.keyDevice(seed: 0x62)
-            #expect(try world.dock(&soder, serial: "SODER-2", at: world.enrolledStation(organisation: "org-soder")).status == 200)
+            #expect(
+                try world.dock(&soder, serial: "SODER-2", at: world.enrolledStation(organisation: "org-soder")).status
+                    == 200)
             _ = try world.dock(&ready, serial: "READY-1", at: station)
             _ = try world.dock(&lost, serial: "LOST-2", at: station)
             let heartbeat = HeartbeatRequest(queueDepth: 0, power: .mains, uplink: "wired", version: "1")
