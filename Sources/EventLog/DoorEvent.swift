@@ -33,6 +33,11 @@ public struct DoorEvent: Equatable, Sendable {
     public var keyID: Int64?
     /// The protocol identity of the key a lock named (32 hexadecimal characters), when it named one.
     public var keyIdentity: String?
+    /// Whether the event is confirmed: for a lock event, that it links through the lock's hash
+    /// chain back to the lock's first event; a lock event above that chain came in a batch
+    /// nothing vouches for yet, so its time, kind and key may be forged. A key event is signed
+    /// by its key and always confirmed.
+    public var confirmed: Bool
 
     /// Every value ``kind`` takes, the lock's kinds first.
     public static let kinds = [
@@ -55,6 +60,7 @@ public struct DoorEvent: Equatable, Sendable {
         self.reason = UInt8(exactly: code).flatMap(ReasonCode.init(rawValue:)).map { "\($0)" } ?? "unknown"
         self.detail = try row.integer("detail")
         self.keyID = try row.optionalInteger("key_id")
+        self.confirmed = try row.integer("confirmed") != 0
         self.keyIdentity = row["key_identity"].flatMap { value in
             if case .blob(let bytes) = value { LockIdentity.hex(bytes) } else { nil }
         }

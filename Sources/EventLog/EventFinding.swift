@@ -10,7 +10,9 @@ public struct EventFinding: Equatable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         /// A lock's counters skip: events have not arrived yet, or were lost at the lock.
         case gap
-        /// A lock batch contradicts the stored chain; it was not stored.
+        /// A lock batch contradicts the confirmed chain, or unconfirmed events stored before it, and
+        /// was not stored; or unconfirmed events gave way to a batch linked to the confirmed chain
+        /// and were removed; or (`counter_jump`) a batch starts too far ahead to be real.
         case forgery
         /// An entry did not open or decode, or reused a sequence number with other content.
         case malformed
@@ -28,6 +30,9 @@ public struct EventFinding: Equatable, Sendable {
         case chainMismatch = "chain_mismatch"
         /// Forgery: a batch holds a counter already stored with other content.
         case conflictingEvent = "conflicting_event"
+        /// Forgery suspected: a batch starts more counters above the lock's last stored event than
+        /// a lock's log holds. Its events are stored, unconfirmed, and no gap is recorded for it.
+        case counterJump = "counter_jump"
         /// Malformed: the sealed box was not sealed to this server's event key, or was altered.
         case cannotOpen = "cannot_open"
         /// Malformed: the opened bytes are not a valid event or batch.

@@ -16,13 +16,13 @@ public struct EventReader: Sendable {
         let table: String
         switch filter.source {
         case .lock:
-            columns = "i.key_id, e.key_identity"
+            columns = "i.key_id, e.key_identity, CASE WHEN e.counter <= c.high_counter THEN 1 ELSE 0 END AS confirmed"
             table = """
                 lock_events e LEFT JOIN event_key_identities i ON i.key_identity = e.key_identity
-                LEFT JOIN keys k ON k.id = i.key_id
+                LEFT JOIN keys k ON k.id = i.key_id LEFT JOIN lock_event_chains c ON c.lock_id = e.lock_id
                 """
         case .key:
-            columns = "e.key_id, NULL AS key_identity"
+            columns = "e.key_id, NULL AS key_identity, 1 AS confirmed"
             table = "key_events e JOIN keys k ON k.id = e.key_id"
         }
         let cursor = filter.after ?? DoorEventCursor(time: Int64.min, id: 0)

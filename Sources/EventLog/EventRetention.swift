@@ -23,9 +23,13 @@ public struct EventRetention: Sendable {
         public var total: Int { lockEvents + keyEvents + entries + findings }
     }
 
-    /// Deletes, inside the caller's transaction, the lock and key events that happened before
-    /// `cutoff`, the records of report entries received before it, and the findings found
-    /// before it (their evidence with them).
+    /// Deletes, inside the caller's transaction, the lock and key events and the records of report
+    /// entries the server received before `cutoff`, and the findings found before it (their
+    /// evidence with them).
+    ///
+    /// Events go by when they arrived, not by the time they claim: a batch could claim any time,
+    /// and an event dated in the future must not outlive the retention period, nor one dated
+    /// in the past vanish at once. Each lock's confirmed chain head outlives the purge.
     ///
     /// - Parameter cutoff: milliseconds since the epoch.
     @discardableResult
@@ -33,10 +37,10 @@ public struct EventRetention: Sendable {
         let parameter: [SQLValue] = [.integer(cutoff)]
         return Purged(
             lockEvents: try connection.execute(
-                "DELETE FROM lock_events WHERE happened_at < $1 RETURNING id", parameter
+                "DELETE FROM lock_events WHERE received_at < $1 RETURNING id", parameter
             ).count,
             keyEvents: try connection.execute(
-                "DELETE FROM key_events WHERE happened_at < $1 RETURNING id", parameter
+                "DELETE FROM key_events WHERE received_at < $1 RETURNING id", parameter
             ).count,
             entries: try connection.execute(
                 "DELETE FROM event_report_entries WHERE received_at < $1 RETURNING id", parameter

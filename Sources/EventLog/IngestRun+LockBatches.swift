@@ -13,45 +13,112 @@ extension IngestRun {
             """
             INSERT INTO lock_event_chains (lock_id, high_counter) VALUES ($1, 0)
             ON CONFLICT (lock_id) DO UPDATE SET high_counter = lock_event_chains.high_counter
-            RETURNING high_counter
+            RETURNING high_counter, head_hash
             """, [.text(lock)])
-        var high = try chain?.integer("high_counter") ?? 0
+        let counter = try chain?.integer("high_counter") ?? 0
+        let hash = chain?["head_hash"] == .null ? nil : try chain?.blob("head_hash")
+        var head = ChainHead(counter: counter, hash: counter == 0 ? ChainHead.zero : hash)
 
         for batch in batches.sorted(by: { $0.counters.lowerBound < $1.counters.lowerBound }) {
-            try store(batch, lock: lock, high: &high)
+            if batch.counters.lowerBound <= head.counter + 1 {
+                try storeOnChain(batch, lock: lock, head: &head)
+            } else {
+                try storeAbove(batch, lock: lock, head: head)
+            }
         }
 
         try connection.execute(
-            "UPDATE lock_event_chains SET high_counter = $2 WHERE lock_id = $1", [.text(lock), .integer(high)])
+            "UPDATE lock_event_chains SET high_counter = $2, head_hash = $3 WHERE lock_id = $1",
+            [.text(lock), .integer(head.counter), head.hash.map { .blob($0) } ?? .null])
     }
 
-    // Known limitation: batches are unsigned, so when two batches disagree about a counter the
-    // server cannot tell which one the lock made; the one stored first stands, and the other is
-    // kept as a forgery finding's evidence, naming the key that carried it, for a person to judge.
-    /// Stores the events of `batch` that are new, unless the batch contradicts what is stored;
-    /// then it becomes a `forgery` finding holding the sealed batch, and nothing of it is stored.
-    private mutating func store(_ batch: OpenedBatch, lock: String, high: inout Int64) throws {
+    // Known limitation: batches are unsigned, so a batch that links to the confirmed chain can
+    // only be told from a genuine one by the chain value it links to. Whoever knows a lock's
+    // chain head (read out of its flash, or the public zero value before its first event reaches
+    // the server) can still extend the confirmed chain before the genuine batch arrives.
+    /// Stores a batch that starts at or below the counter after the confirmed head.
+    ///
+    /// A batch that contradicts the confirmed chain becomes a `forgery` finding and nothing of it
+    /// is stored. Otherwise it extends the chain: unconfirmed events it contradicts give way and
+    /// become the findings, and unconfirmed events it links to are confirmed with it.
+    private mutating func storeOnChain(_ batch: OpenedBatch, lock: String, head: inout ChainHead) throws {
+        let first = batch.counters.lowerBound
+        let last = batch.counters.upperBound
+        var stored = try storedLinks(lock: lock, from: first - 1, through: last + 1)
+        if let reason = batch.contradiction(withChain: head, stored: stored) {
+            try recordForgery(batch, reason, lock: lock)
+            return
+        }
+        guard last > head.counter else {
+            result.lockEventsKnown += batch.events.count
+            return
+        }
+
+        var contradicted: [(counter: Int64, reason: EventFinding.Reason)] = []
+        for counter in (head.counter + 1)...last {
+            if let known = stored[counter], known.chainHash != batch.chainHashes[Int(counter - first)] {
+                contradicted.append((counter, .conflictingEvent))
+            }
+        }
+        if let after = stored[last + 1], let link = after.openLink, link != batch.chainHashes.last {
+            contradicted.append((last + 1, .chainMismatch))
+        }
+        if !contradicted.isEmpty {
+            for (counter, reason) in contradicted {
+                try evictRun(containing: counter, below: head.counter, reason, lock: lock, overtakenAfter: last)
+            }
+            stored = try storedLinks(lock: lock, from: first - 1, through: last + 1)
+        }
+
+        for (offset, event) in batch.events.enumerated() {
+            let counter = first + Int64(offset)
+            guard counter > head.counter, stored[counter] == nil else {
+                result.lockEventsKnown += 1
+                continue
+            }
+            try insert(
+                event, counter: counter, time: batch.times[offset], chainHash: batch.chainHashes[offset],
+                openLink: nil, pending: nil, lock: lock)
+        }
+        let previous = head.counter
+        head = try confirmedHead(lock: lock, from: last)
+        // Every event up to the new head now links back to the chain: it needs no open link and
+        // no evidence any more.
+        try connection.execute(
+            """
+            UPDATE lock_events SET open_link = NULL, pending_sequence = NULL, pending_batch = NULL
+            WHERE lock_id = $1 AND counter BETWEEN $2 AND $3
+            """, [.text(lock), .integer(previous + 1), .integer(head.counter)])
+        try resolveGaps(lock: lock, filled: batch.counters)
+    }
+
+    /// Stores a batch that starts above the counter after the confirmed head, unconfirmed, unless
+    /// it contradicts the unconfirmed events stored next to it or over it; then it becomes a
+    /// `forgery` finding and nothing of it is stored.
+    ///
+    /// Between unconfirmed batches the one stored first stands: neither links to the chain, so
+    /// the confirmed batch that later reaches them decides.
+    private mutating func storeAbove(_ batch: OpenedBatch, lock: String, head: ChainHead) throws {
         let first = batch.counters.lowerBound
         let last = batch.counters.upperBound
         let stored = try storedLinks(lock: lock, from: first - 1, through: last + 1)
         if let reason = batch.contradiction(with: stored) {
-            try record(
-                NewFinding(
-                    kind: .forgery, reason: reason, lockID: lock, keyID: key, sequence: batch.sequence,
-                    counters: batch.counters, evidence: batch.sealed))
+            try recordForgery(batch, reason, lock: lock)
             return
         }
 
+        var pending: (sequence: Int64, sealed: [UInt8])? = (batch.sequence, batch.sealed)
         for (offset, event) in batch.events.enumerated() {
             let counter = first + Int64(offset)
             guard stored[counter] == nil else {
                 result.lockEventsKnown += 1
                 continue
             }
-            let awaitsPredecessor = offset == 0 && first > 1 && stored[first - 1] == nil
+            let awaitsPredecessor = offset == 0 && stored[first - 1] == nil
             try insert(
                 event, counter: counter, time: batch.times[offset], chainHash: batch.chainHashes[offset],
-                openLink: awaitsPredecessor ? batch.previousChainHash : nil, lock: lock)
+                openLink: awaitsPredecessor ? batch.previousChainHash : nil, pending: pending, lock: lock)
+            pending = nil
         }
         // Every event from first to last is now stored, so the links into first + 1 ... last + 1
         // have both sides, and contradiction(with:) has checked them.
@@ -61,17 +128,27 @@ extension IngestRun {
             WHERE lock_id = $1 AND counter BETWEEN $2 AND $3 AND open_link IS NOT NULL
             """, [.text(lock), .integer(first + 1), .integer(last + 1)])
 
-        if first > high + 1 {
+        let below = try highestStored(lock: lock, below: first) ?? head.counter
+        let missing = first - max(below, head.counter) - 1
+        if missing > ChainHead.lockLogCapacity {
+            try recordForgery(batch, .counterJump, lock: lock)
+        } else if missing > 0, try !gapOpen(lock: lock, at: first - 1) {
             try record(
                 NewFinding(
                     kind: .gap, reason: batch.lostCount > 0 ? .lostAtLock : .missing, lockID: lock, keyID: key,
-                    sequence: batch.sequence, counters: (high + 1)...(first - 1)))
+                    sequence: batch.sequence, counters: (first - missing)...(first - 1)))
         }
         try resolveGaps(lock: lock, filled: batch.counters)
-        high = max(high, last)
     }
 
-    private func storedLinks(lock: String, from first: Int64, through last: Int64) throws
+    private mutating func recordForgery(_ batch: OpenedBatch, _ reason: EventFinding.Reason, lock: String) throws {
+        try record(
+            NewFinding(
+                kind: .forgery, reason: reason, lockID: lock, keyID: key, sequence: batch.sequence,
+                counters: batch.counters, evidence: batch.sealed))
+    }
+
+    func storedLinks(lock: String, from first: Int64, through last: Int64) throws
         -> [Int64: OpenedBatch.StoredLink]
     {
         let rows = try connection.execute(
@@ -88,27 +165,30 @@ extension IngestRun {
     }
 
     private mutating func insert(
-        _ event: LockEvent, counter: Int64, time: Int64, chainHash: [UInt8], openLink: [UInt8]?, lock: String
+        _ event: LockEvent, counter: Int64, time: Int64, chainHash: [UInt8], openLink: [UInt8]?,
+        pending: (sequence: Int64, sealed: [UInt8])?, lock: String
     ) throws {
         let identity: SQLValue = event.keyID == .none ? .null : .blob(event.keyID.bytes)
         let rows = try connection.execute(
             """
             INSERT INTO lock_events
-                (lock_id, counter, happened_at, kind, reason, detail, key_identity, carried_by, chain_hash, open_link)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                (lock_id, counter, happened_at, kind, reason, detail, key_identity, carried_by, chain_hash, open_link,
+                 pending_sequence, pending_batch, received_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT DO NOTHING RETURNING id
             """,
             [
                 .text(lock), .integer(counter), .integer(time), .text(event.kind.storedName),
                 .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)), identity, .integer(key),
-                .blob(chainHash), openLink.map { .blob($0) } ?? .null,
+                .blob(chainHash), openLink.map { .blob($0) } ?? .null, .integer(pending?.sequence),
+                pending.map { .blob($0.sealed) } ?? .null, .integer(receivedAt),
             ])
         result.lockEventsStored += rows.count
     }
 
     /// Resolves the open gaps that `filled` reaches into; the parts of a gap still missing stay
     /// open as gaps of their own, with the original time they were found.
-    private func resolveGaps(lock: String, filled: ClosedRange<Int64>) throws {
+    func resolveGaps(lock: String, filled: ClosedRange<Int64>) throws {
         let gaps = try connection.execute(
             """
             SELECT id, reason, key_id, sequence, first_counter, last_counter, found_at FROM event_findings

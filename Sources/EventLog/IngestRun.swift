@@ -77,13 +77,13 @@ struct IngestRun {
         }
         let stored = try connection.execute(
             """
-            INSERT INTO key_events (key_id, counter, happened_at, kind, reason, detail, lock_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id
+            INSERT INTO key_events (key_id, counter, happened_at, kind, reason, detail, lock_id, received_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id
             """,
             [
                 .integer(key), .integer(counter), .integer(time), .text(event.kind.storedName),
                 .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)),
-                .text(LockIdentity.text(event.lockID)),
+                .text(LockIdentity.text(event.lockID)), .integer(receivedAt),
             ])
         result.keyEventsStored += stored.count
     }

@@ -57,19 +57,34 @@ struct OpenedBatch {
     }
 
     /// Why the batch cannot be true given the stored neighbours and overlap, or `nil` when it
-    /// agrees with all of them.
+    /// agrees with all of them. For a batch above the confirmed chain.
     func contradiction(with stored: [Int64: StoredLink]) -> EventFinding.Reason? {
         let first = counters.lowerBound
         let last = counters.upperBound
-        if first == 1 && previousChainHash != [UInt8](repeating: 0, count: FieldLength.digest) {
-            return .chainStart
-        }
         if let before = stored[first - 1], before.chainHash != previousChainHash { return .chainMismatch }
         for (offset, counter) in counters.enumerated() {
             if let known = stored[counter], known.chainHash != chainHashes[offset] { return .conflictingEvent }
         }
         if let after = stored[last + 1], let link = after.openLink, link != chainHashes[chainHashes.count - 1] {
             return .chainMismatch
+        }
+        return nil
+    }
+
+    /// Why the batch cannot be true given the confirmed chain up to `head`, or `nil` when it
+    /// agrees with it. For a batch that starts at or below the counter after the head; only
+    /// `stored` events at or below the head are compared, the unconfirmed ones above give way.
+    func contradiction(withChain head: ChainHead, stored: [Int64: StoredLink]) -> EventFinding.Reason? {
+        let first = counters.lowerBound
+        if first == 1 && previousChainHash != ChainHead.zero { return .chainStart }
+        if first == head.counter + 1 {
+            if let hash = head.hash, hash != previousChainHash { return .chainMismatch }
+            return nil
+        }
+        if let before = stored[first - 1], before.chainHash != previousChainHash { return .chainMismatch }
+        for (offset, counter) in counters.enumerated() where counter <= head.counter {
+            if let known = stored[counter], known.chainHash != chainHashes[offset] { return .conflictingEvent }
+            if counter == head.counter, let hash = head.hash, hash != chainHashes[offset] { return .conflictingEvent }
         }
         return nil
     }

@@ -25,6 +25,9 @@ struct EventRoutes {
         var keyID: String?
         /// The protocol identity the lock recorded for the key, when it recorded one.
         var keyIdentity: String?
+        /// False for a lock event not (yet) linked through the lock's hash chain to its first
+        /// event: its time, kind and key may be forged.
+        var confirmed: Bool
     }
 
     /// A finding as the API shows it.
@@ -54,7 +57,8 @@ struct EventRoutes {
                     "counter": .integer(minimum: 0), "time": .integer(minimum: 0),
                     "kind": .string(values: DoorEvent.kinds), "reason": .string(values: DoorEvent.reasons),
                     "detail": .integer(minimum: 0), "keyID": .string(pattern: "^[0-9]+$"), "keyIdentity": hex32,
-                ], required: ["source", "lockID", "counter", "time", "kind", "reason", "detail"]))
+                    "confirmed": .boolean,
+                ], required: ["source", "lockID", "counter", "time", "kind", "reason", "detail", "confirmed"]))
         api.define(
             "EventFinding",
             .object(
@@ -172,7 +176,7 @@ struct EventRoutes {
         Event(
             source: event.source.rawValue, lockID: event.lockID, counter: event.counter, time: event.time,
             kind: event.kind, reason: event.reason, detail: event.detail, keyID: event.keyID.map { String($0) },
-            keyIdentity: event.keyIdentity)
+            keyIdentity: event.keyIdentity, confirmed: event.confirmed)
     }
 
     private static func finding(_ finding: EventFinding) -> Finding {

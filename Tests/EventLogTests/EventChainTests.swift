@@ -106,28 +106,48 @@ struct EventChainTests {
         }
     }
 
+    /// Lock A's batch from `key`, re-sealed with a made-up chain value before it and one
+    /// event's time moved, as someone who carries it but does not know the chain could forge it.
+    private func forgedBatch(_ world: EventWorld, from key: FieldKey, counter: UInt64? = nil) throws -> [UInt8] {
+        var batch = try world.fixture.intake.openLockBatch(
+            try #require(key.core.store.uploads.first { $0.kind == .lockBatch }).sealed)
+        batch.previousChainHash = [UInt8](repeating: 0x77, count: 32)
+        batch.events[0].time += 3_600
+        if let counter { batch.events[0].counter = counter }
+        return try world.seal(batch)
+    }
+
     @Test(
-        "an earlier batch that arrives late must lead into the chain already stored after it",
+        "a batch linked to the confirmed chain wins over an unlinked one stored before it, which becomes the forgery",
         arguments: TestBackend.all)
-    func lateBatchMustLink(backend: TestBackend) throws {
+    func linkedBatchWins(backend: TestBackend) throws {
         try backend.withDatabase { test in
             var world = try EventWorld(test)
             var keys = try threeVisits(world)
-            try world.sync(&keys[1])
-            let genuine = try world.fixture.intake.openLockBatch(
-                try #require(keys[0].core.store.uploads.first { $0.kind == .lockBatch }).sealed)
-
-            var altered = genuine
-            altered.events[0].time += 3_600
-            let forged = try world.craftedReport(
-                by: keys[2], entries: [UploadEntry(sequence: 1, kind: .lockBatch, sealed: try world.seal(altered))])
-            _ = try world.ingest(forged, from: keys[2])
-            #expect(try world.findings { $0.kind = .forgery }.map(\.reason) == [.chainMismatch])
-            #expect(try world.findings { $0.openOnly = true }.map(\.kind) == [.gap, .forgery])
-            #expect(try world.lockEvents().map(\.counter) == [2])
-
+            let insider = try world.key(seed: 0x44)
             try world.sync(&keys[0])
+
+            let forged = try world.craftedReport(
+                by: insider,
+                entries: [UploadEntry(sequence: 1, kind: .lockBatch, sealed: try forgedBatch(world, from: keys[2]))])
+            _ = try world.ingest(forged, from: insider)
+            #expect(try world.lockEvents().map(\.counter) == [1, 3])
+            #expect(try world.lockEvents().map(\.confirmed) == [true, false])
+            #expect(try world.findings { $0.openOnly = true }.map(\.kind) == [.gap])
+
+            // The genuine batch for counter 2 links to counter 1 but not to the forged counter 3.
+            try world.sync(&keys[1])
             #expect(try world.lockEvents().map(\.counter) == [1, 2])
+            #expect(try world.lockEvents().allSatisfy(\.confirmed))
+            let forgery = try world.findings { $0.kind = .forgery }
+            #expect(forgery.map(\.reason) == [.chainMismatch])
+            #expect(forgery.first?.keyID == insider.serverID)
+            #expect(forgery.first?.firstCounter == 3)
+
+            try world.sync(&keys[2])
+            #expect(try world.lockEvents().map(\.counter) == [1, 2, 3])
+            #expect(try world.lockEvents().allSatisfy(\.confirmed))
+            #expect(try world.findings { $0.kind = .forgery }.count == 1)
             #expect(
                 try world.findings {
                     $0.kind = .gap
@@ -136,14 +156,49 @@ struct EventChainTests {
         }
     }
 
-    @Test("a purge removes old events but keeps each lock's height, so it raises no gap", arguments: TestBackend.all)
+    @Test(
+        "a batch far above the confirmed chain is a forgery that neither raises the lock's height nor hides a gap",
+        arguments: TestBackend.all)
+    func farCounterJump(backend: TestBackend) throws {
+        try backend.withDatabase { test in
+            var world = try EventWorld(test)
+            var keys = try threeVisits(world)
+            let insider = try world.key(seed: 0x44)
+            try world.sync(&keys[0])
+
+            let far = try forgedBatch(world, from: keys[1], counter: 1_000_000)
+            let forged = try world.craftedReport(
+                by: insider, entries: [UploadEntry(sequence: 1, kind: .lockBatch, sealed: far)])
+            _ = try world.ingest(forged, from: insider)
+            #expect(try world.findings().map(\.reason) == [.counterJump])
+            #expect(try world.lockEvents { $0.lockID = LockIdentity.text(EventWorld.lockA) }.last?.confirmed == false)
+
+            // Counter 2 never arrives: the batch for counter 3 still shows the gap before it.
+            try world.sync(&keys[2])
+            let gaps = try world.findings { $0.kind = .gap }
+            #expect(gaps.map(\.firstCounter) == [2])
+            #expect(gaps.map(\.lastCounter) == [2])
+        }
+    }
+
+    @Test(
+        "a purge removes events by when they arrived and keeps each lock's height, so it raises no gap",
+        arguments: TestBackend.all)
     func purge(backend: TestBackend) throws {
         try backend.withDatabase { test in
             var world = try EventWorld(test)
             var keys = try threeVisits(world)
             try world.sync(&keys[0])
             try world.sync(&keys[1])
-            let cutoff = (Int64(world.clock.now!) + 1) * 1_000
+            // Events go by when they arrived: up to that instant, events that claim to be months
+            // older stay.
+            let kept = try world.database.write {
+                try EventRetention().purge(olderThan: EventWorld.receivedAt, in: $0)
+            }
+            #expect(kept.lockEvents == 0 && kept.keyEvents == 0)
+            #expect(Int64(world.clock.now!) * 1_000 < EventWorld.receivedAt)
+
+            let cutoff = EventWorld.receivedAt + 1
             let purged = try world.database.write { try EventRetention().purge(olderThan: cutoff, in: $0) }
             #expect(purged.lockEvents == 2)
             #expect(purged.keyEvents == 2)

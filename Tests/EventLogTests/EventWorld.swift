@@ -16,6 +16,8 @@ import Storage
 struct EventWorld {
     static let lockA = DoorFixture.lockID(0xA1)
     static let lockB = DoorFixture.lockID(0xB2)
+    /// When the server receives every report, milliseconds: months after the events happen.
+    static let receivedAt: Int64 = 1_750_000_000_000
 
     let fixture = DoorFixture()
     let clock = TestClock(now: DoorFixture.monday0800 + 3_600)
@@ -28,7 +30,7 @@ struct EventWorld {
         database = test.database
         try Migrator(migrations: Schema.migrations).migrate(database)
         try DemoData.seed(database)
-        ingestor = EventIngestor(intake: fixture.intake, now: { 1_750_000_000_000 })
+        ingestor = EventIngestor(intake: fixture.intake, now: { Self.receivedAt })
     }
 
     /// A key of `provider`, registered on the server, activated for `locks`.

@@ -128,6 +128,8 @@ struct EventRouteTests {
             let central = setup.bearers[.centralAdministrator]!
             let all = try setup.items("/api/v1/events", as: central)
             #expect(all.count == 4)
+            // Every lock event here links back to its lock's first event, so all are confirmed.
+            #expect(all.map { $0["confirmed"] as? Bool } == [true, true, true, true])
             let refused = try #require(all.first { $0["kind"] as? String == "refused" })
             #expect(refused["keyID"] == nil)
             #expect(refused["reason"] as? String == "unknownIssuer")
