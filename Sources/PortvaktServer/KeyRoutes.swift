@@ -21,6 +21,8 @@ struct KeyRoutes {
         var statusChangedAt: Int64
         /// The employee who holds it; absent when nobody does.
         var employeeID: String?
+        /// Whether and how the key's public key is bound.
+        var binding: Binding
     }
 
     /// What a client sends to register a key.
@@ -28,6 +30,9 @@ struct KeyRoutes {
         var serial: String
         /// The provider; defaults to the caller's own, and a central administrator must name one.
         var organisationID: String?
+        /// The key's Ed25519 public key in base64, as its maker delivered it. Without it the key
+        /// is bound at its first dock to whatever public key it presents.
+        var publicKey: String?
     }
 
     /// What a client sends to hand a key to an employee.
@@ -48,8 +53,9 @@ struct KeyRoutes {
                 [
                     "id": .string(pattern: "^[0-9]+$"), "organisationID": .string(), "serial": .string(),
                     "status": .string(values: ["active", "lost", "retired"]), "statusChangedAt": .integer(),
-                    "employeeID": .string(pattern: "^[0-9]+$"),
-                ], required: ["id", "organisationID", "serial", "status", "statusChangedAt"]))
+                    "employeeID": .string(pattern: "^[0-9]+$"), "binding": .reference("KeyBinding"),
+                ], required: ["id", "organisationID", "serial", "status", "statusChangedAt", "binding"]))
+        api.define("KeyBinding", Binding.schema)
 
         let routes = self
         let idempotency = Idempotency(database: database, now: now)
@@ -58,8 +64,10 @@ struct KeyRoutes {
             OpenAPIOperation(
                 tag: "keys", id: "createKey", headers: [Idempotency.parameter],
                 body: .object(
-                    ["serial": .string(minLength: 1, maxLength: 64), "organisationID": .string()], required: ["serial"],
-                    additional: true),
+                    [
+                        "serial": .string(minLength: 1, maxLength: 64), "organisationID": .string(),
+                        "publicKey": .string(),
+                    ], required: ["serial"], additional: true),
                 success: (.created, .reference("Key")), errors: [.notFound, .conflict, .unprocessableContent]),
             handler: idempotency.wrap { try routes.create($0, $1) })
         api.add(
@@ -112,6 +120,10 @@ struct KeyRoutes {
         if principal.isCentral && body.organisationID == nil {
             errors.append(.init(field: "organisationID", message: "name the provider the key belongs to"))
         }
+        let publicKey = body.publicKey.map(Self.publicKey)
+        if case .some(nil) = publicKey {
+            errors.append(.init(field: "publicKey", message: "the key's Ed25519 public key, 32 bytes in base64"))
+        }
         try EmployeeRoutes.refuse(errors, "Invalid key")
 
         let store = store()
@@ -124,10 +136,18 @@ struct KeyRoutes {
                     .unprocessableContent, title: "Invalid key", detail: error.message,
                     errors: [.init(field: "organisationID", message: "keys belong to a care provider")])
             }
+            if case .some(.some(let publicKey)) = publicKey {
+                try bindRegistered(id, publicKey: publicKey, in: connection)
+            }
             let key = try Self.find(id, scope: nil, connection)
             try recorder(principal).record(
                 "key.register", "key", id: key.id, organisationID: key.organisationID, before: nil, after: key,
                 in: connection)
+            if key.binding.bound {
+                try recorder(principal).record(
+                    "key.enrol", "key", id: key.id, organisationID: key.organisationID, before: nil, after: key.binding,
+                    in: connection)
+            }
             return key
         }
         return try .json(key, status: .created)
@@ -143,8 +163,8 @@ struct KeyRoutes {
         let items = try database.read { connection in
             try connection.execute(
                 """
-                SELECT id, provider_id, serial, status, status_changed_at, employee_id FROM keys
-                WHERE id > $1 AND (CAST($2 AS TEXT) IS NULL OR provider_id = $2) ORDER BY id LIMIT $3
+                SELECT \(Self.columns) FROM keys LEFT JOIN key_public_keys p ON p.key_id = keys.id
+                WHERE keys.id > $1 AND (CAST($2 AS TEXT) IS NULL OR provider_id = $2) ORDER BY keys.id LIMIT $3
                 """, [.integer(after), .text(organisationID), .integer(limit)]
             ).map(Self.key)
         }
@@ -219,8 +239,8 @@ struct KeyRoutes {
     static func find(_ id: KeyID, scope: String?, _ connection: any SQLConnection) throws -> Key {
         let row = try connection.first(
             """
-            SELECT id, provider_id, serial, status, status_changed_at, employee_id FROM keys
-            WHERE id = $1 AND (CAST($2 AS TEXT) IS NULL OR provider_id = $2)
+            SELECT \(Self.columns) FROM keys LEFT JOIN key_public_keys p ON p.key_id = keys.id
+            WHERE keys.id = $1 AND (CAST($2 AS TEXT) IS NULL OR provider_id = $2)
             """, [.integer(id.rawValue), .text(scope)])
         guard let row else { throw HTTPError(.notFound, detail: "there is no key \(id) you can see") }
         return try key(row)
@@ -231,6 +251,6 @@ struct KeyRoutes {
             id: String(try row.integer("id")), organisationID: try row.text("provider_id"),
             serial: try row.text("serial"), status: try row.text("status"),
             statusChangedAt: try row.integer("status_changed_at"),
-            employeeID: try row.optionalInteger("employee_id").map { String($0) })
+            employeeID: try row.optionalInteger("employee_id").map { String($0) }, binding: try Binding(row))
     }
 }

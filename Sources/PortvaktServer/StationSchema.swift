@@ -4,8 +4,8 @@ import Storage
 /// that refuse replays across servers, and the public keys of keys enrolled at their first dock.
 /// What a sync stores is the event log's (`EventLogSchema`).
 enum StationSchema {
-    /// Migrations 40 to 42, in version order.
-    static let migrations: [Migration] = [stations, nonces, keyPublicKeys]
+    /// Migrations 40 to 43, in version order.
+    static let migrations: [Migration] = [stations, nonces, keyPublicKeys, registeredKeyPublicKeys]
 
     // The enrolment code is kept only as its two hashes: the lookup the station sends, and the
     // MAC key both sides derive. Both are cleared when the station enrols, so a code works once.
@@ -80,4 +80,24 @@ enum StationSchema {
         """
     }
 
+    /// A key's public key may also be registered with the key by its provider, before any dock:
+    /// `enrolled_by_station` is then empty. SQLite cannot drop a NOT NULL, so it copies the table.
+    static let registeredKeyPublicKeys = Migration(
+        version: 43, name: "registered key public keys",
+        sqlite: """
+            CREATE TABLE key_public_keys_new (
+                key_id BIGINT PRIMARY KEY REFERENCES keys (id),
+                public_key BLOB NOT NULL UNIQUE,
+                protocol_key_id BLOB NOT NULL UNIQUE,
+                enrolled_at BIGINT NOT NULL,
+                enrolled_by_station BIGINT REFERENCES stations (id),
+                last_sync_at BIGINT,
+                battery_percent BIGINT
+            );
+            INSERT INTO key_public_keys_new SELECT key_id, public_key, protocol_key_id, enrolled_at,
+                enrolled_by_station, last_sync_at, battery_percent FROM key_public_keys;
+            DROP TABLE key_public_keys;
+            ALTER TABLE key_public_keys_new RENAME TO key_public_keys;
+            """,
+        postgres: "ALTER TABLE key_public_keys ALTER COLUMN enrolled_by_station DROP NOT NULL;")
 }
