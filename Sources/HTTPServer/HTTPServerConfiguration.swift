@@ -8,6 +8,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var threads: Int
     /// The largest request body accepted, in bytes; larger ones get 413.
     public var maxBodyBytes: Int
+    /// Other limits for bodies sent to exact paths, in bytes, for the few routes whose valid
+    /// requests are larger than ``maxBodyBytes`` (or must stay smaller).
+    public var pathBodyLimits: [String: Int] = [:]
     /// Seconds a connection may stay idle or trickle data before it is closed; this is what cuts
     /// off slow clients.
     public var idleTimeoutSeconds: Int
@@ -37,5 +40,10 @@ public struct HTTPServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.shutdownGrace = shutdownGrace
         self.strictTransportSecurity = strictTransportSecurity
+    }
+
+    /// The largest body accepted for a request to `path`.
+    public func maxBodyBytes(for path: String) -> Int {
+        pathBodyLimits[path] ?? maxBodyBytes
     }
 }

@@ -22,8 +22,9 @@ func mhdAccessHandler(
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
         core.inFlight.add(1, ordering: .relaxed)
 
+        state.limit = core.configuration.maxBodyBytes(for: String(cString: url))
         let length = header(connection, "Content-Length").flatMap { Int($0) }
-        if let length, length > core.configuration.maxBodyBytes {
+        if let length, length > state.limit {
             return answerTooLarge(core, connection, state, method: method, url: url)
         }
         return .YES
@@ -40,13 +41,13 @@ func mhdAccessHandler(
                 ["http.body_timeout_seconds": .int(core.configuration.bodyTimeoutSeconds)])
             return .NO
         }
-        if state.tooLarge || state.body.count + size > core.configuration.maxBodyBytes {
+        if state.tooLarge || state.body.count + size > state.limit {
             // libmicrohttpd cannot answer in the middle of a body, so an undeclared oversize
             // body is discarded until it ends and then refused; one that keeps coming is cut off.
             state.tooLarge = true
             state.body = []
             state.discarded += size
-            return state.discarded > 4 * core.configuration.maxBodyBytes ? .NO : .YES
+            return state.discarded > 4 * state.limit ? .NO : .YES
         }
         uploadData.map { data in
             data.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
@@ -94,7 +95,7 @@ private func answerTooLarge(
     state.answered = true
     state.tooLarge = true
     state.body = []
-    let limit = core.configuration.maxBodyBytes
+    let limit = state.limit
     let request = HTTPRequest(
         method: HTTPMethod(rawValue: String(cString: method)), path: String(cString: url),
         remoteAddress: clientAddress(connection), id: core.nextRequestID())

@@ -9,6 +9,8 @@ final class RequestState {
     /// Bytes of an oversize body thrown away so far.
     var discarded = 0
     var answered = false
+    /// The largest body accepted for this request's path.
+    var limit = 0
 
     init() {
         startNanos = DispatchTime.now().uptimeNanoseconds

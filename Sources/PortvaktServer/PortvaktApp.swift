@@ -2,6 +2,7 @@ import Accounts
 import EventLog
 import HTTPServer
 import Observability
+import StationLink
 import Storage
 
 /// The authorization server assembled: database, routes, metrics and the HTTP listener.
@@ -98,8 +99,9 @@ public final class PortvaktApp: Sendable {
     public func start() throws -> HTTPServer {
         var httpLogger = logger.child(label: "http")
         if !configuration.accessLog { httpLogger.level = max(httpLogger.level, .notice) }
-        return try HTTPServer(
-            configuration: configuration.http, router: try makeRouter(), logger: httpLogger, metrics: metrics)
+        var http = configuration.http
+        http.pathBodyLimits[StationOperation.sync.path] = max(http.maxBodyBytes, Self.maxSyncRequestBytes)
+        return try HTTPServer(configuration: http, router: try makeRouter(), logger: httpLogger, metrics: metrics)
     }
 
     private func registerDatabaseMetrics() {

@@ -13,7 +13,8 @@ public enum ServerSettings {
             "http.threads", default: "4", .integer(1...256), "Worker threads serving requests; handlers run on them."),
         Setting(
             "http.max_body_bytes", default: "1048576", .integer(1024...67_108_864),
-            "Largest request body accepted; larger ones get 413."),
+            "Largest request body accepted; larger ones get 413. The station sync route takes at least "
+                + "5603456 bytes, a full key report."),
         Setting(
             "http.idle_timeout_seconds", default: "15", .integer(1...3600),
             "Seconds a connection may idle or trickle data before it is closed."),

@@ -152,4 +152,40 @@ struct StationSyncTests {
             keySerial: serial, keyPublicKey: Data(key.publicKey).base64EncodedString(),
             hello: Data(hello).base64EncodedString(), report: Data(report).base64EncodedString())
     }
+
+    @Test(
+        "the largest report a key can make reaches the sync route, above the general body limit",
+        arguments: TestBackend.all)
+    func largestReport(backend: TestBackend) throws {
+        try StationWorld.with(backend) { world in
+            let station = try world.enrolledStation()
+            let key = world.keyDevice(seed: 0x75)
+            let entries = (0..<ProtocolLimits.maxUploadEntries).map { index in
+                UploadEntry(
+                    sequence: UInt32(index + 1), kind: .lockBatch,
+                    sealed: [UInt8](repeating: 0xFF, count: ProtocolLimits.maxUploadEntryLength))
+            }
+            let report = SyncReport(
+                keyID: key.keyID, batteryPercent: 100, batteryMillivolts: 4_200, keyTime: UInt64.max,
+                lostOwnEvents: UInt32.max, remainingEntries: UInt32.max, entries: entries,
+                signature: [UInt8](repeating: 0, count: FieldLength.signature))
+            let hello = SyncHello(nonce: RandomBytes32.make(), stationTime: UInt64(world.clock.now / 1000)).encoded
+            let request = SyncRequest(
+                keySerial: String(repeating: "\u{1}", count: 64),
+                keyPublicKey: Data(key.publicKey).base64EncodedString(),
+                hello: Data(hello).base64EncodedString(), report: Data(report.encoded).base64EncodedString())
+            let sealed = try station.seal(.sync, request)
+            // All 0xFF bytes are base64 "////", each written as "\/": the largest such a report gets.
+            #expect(sealed.bytes.count > 5 << 20)
+            #expect(sealed.bytes.count <= PortvaktApp.maxSyncRequestBytes)
+
+            // The report is not signed, so it is refused, but sealed and for what it says: the
+            // body was read whole and opened, not cut off with a 413.
+            let answer = try station.post(StationOperation.sync.path, sealed.bytes)
+            #expect(answer.status == 422)
+            #expect(answer.headers["content-type"] == StationLink.contentType)
+            let opened = try station.channel.openResponse(answer.body, requestNonce: sealed.nonce)
+            #expect(opened.status == 422)
+        }
+    }
 }
