@@ -25,6 +25,7 @@ let package = Package(
         .executable(name: "portvakt", targets: ["portvakt"]),
         .executable(name: "mhd-hello", targets: ["MHDHello"]),
         .executable(name: "AuthorizationBench", targets: ["AuthorizationBench"]),
+        .executable(name: "StationBench", targets: ["StationBench"]),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -116,9 +117,20 @@ let package = Package(
         // MARK: Benchmarks and test support
 
         .executableTarget(name: "MHDHello", dependencies: ["CMicroHTTPD", "CMicroHTTPDShim"], cSettings: strictC),
+        .target(name: "BenchSupport", dependencies: ["Authorization", "Storage"], swiftSettings: strict),
         .executableTarget(
             name: "AuthorizationBench",
-            dependencies: ["Authorization", "Storage", "SQLiteStorage", "PortvaktTesting", "Observability"],
+            dependencies: [
+                "Authorization", "BenchSupport", "Storage", "SQLiteStorage", "PortvaktTesting", "Observability",
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "StationBench",
+            dependencies: [
+                "BenchSupport", "PortvaktServer", "Station", "StationLink", "KeyCore", "LockCore", "PortvaktProtocol",
+                "ProtocolCrypto", "ProtocolTesting", "Crypto", "Accounts", "Authorization", "Storage", "SQLiteStorage",
+                "PostgresStorage", "Observability", "Configuration",
+            ],
             swiftSettings: strict),
         .target(
             name: "PortvaktTesting", dependencies: ["Storage", "SQLiteStorage", "PostgresStorage", "Observability"],

@@ -3,6 +3,7 @@
 // Run through scripts/bench-authorization (release build).
 
 import Authorization
+import BenchSupport
 import Foundation
 import Observability
 import PortvaktTesting

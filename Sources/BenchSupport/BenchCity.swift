@@ -8,39 +8,80 @@ import Storage
 /// The shape: providers of very different sizes in two or three districts each, one apartment
 /// door per home recipient plus entrances in most buildings, route teams and individual grants
 /// by day, a night-patrol team per provider with an all-recipients grant, and a few central
-/// night patrols with area grants over one to three districts.
-struct BenchCity {
-    static let providers = 80
-    static let districts = 12
-    static let buildings = 10_000
-    static let entrances = 9_000
-    static let apartments = 15_000
-    static let recipients = 16_000
-    static let staff = 7_000
+/// night patrols with area grants over one to three districts. The station benchmark asks for
+/// another grant structure over the same city (``Shape/morningRounds(wideKeys:)``).
+public struct BenchCity {
+    /// Care providers.
+    public static let providers = 80
+    /// Districts.
+    public static let districts = 12
+    /// Buildings.
+    public static let buildings = 10_000
+    /// Buildings with an entrance lock.
+    public static let entrances = 9_000
+    /// Apartment doors, each with a lock.
+    public static let apartments = 15_000
+    /// Care recipients.
+    public static let recipients = 16_000
+    /// Employees of the providers, about.
+    public static let staff = 7_000
+
+    /// Whose access the city's grants give.
+    public enum Shape: Sendable {
+        /// The effective-permission benchmark's: individual and route-team grants by day,
+        /// provider night patrols and three central area patrols by night.
+        case authorizationBench
+        /// The station benchmark's: every employee in a round team of ten whose grant covers about
+        /// a hundred of its provider's recipients by day (about 200 locks a key), plus `wideKeys`
+        /// extra employees with area grants over two districts at all hours (about 4,000 locks).
+        case morningRounds(wideKeys: Int)
+    }
+
+    /// The grant structure generated.
+    public let shape: Shape
+    /// Whether lock ids are the protocol's 16 bytes as 32 hex digits, which credentials need,
+    /// rather than `LK<n>`.
+    public let hexLockIDs: Bool
 
     /// Employees whose only access is their own individual grants (about 20 locks).
-    var individualOnly: [Int64] = []
+    public var individualOnly: [Int64] = []
     /// One night-patrol employee per provider (their provider's all-recipients grant).
-    var nightPatrol: [Int64] = []
+    public var nightPatrol: [Int64] = []
     /// Central night patrols with area grants over one, two and three districts.
-    var areaPatrol: [Int64] = []
+    public var areaPatrol: [Int64] = []
+    /// In the morning-rounds shape, the employees in round teams (about 200 locks each).
+    public var roundStaff: [Int64] = []
+    /// In the morning-rounds shape, the employees with two districts' area grants.
+    public var wideStaff: [Int64] = []
+    /// Each employee's provider. An employee's key has the employee's id and serial `KEY<id>`.
+    public var providerOfEmployee: [Int64: String] = [:]
     /// Recipients living in buildings with an entrance lock.
-    var recipientsWithEntrance: [Int64] = []
+    public var recipientsWithEntrance: [Int64] = []
     /// The providers serving each district.
-    var providersByDistrict: [Int64: [String]] = [:]
+    public var providersByDistrict: [Int64: [String]] = [:]
     /// Each recipient's current provider.
-    var providerOf: [Int64: String] = [:]
+    public var providerOf: [Int64: String] = [:]
     /// Each recipient's district.
-    var districtOf: [Int64: Int64] = [:]
+    public var districtOf: [Int64: Int64] = [:]
 
-    private var rng = BenchRandom(seed: 2026)
+    var rng = BenchRandom(seed: 2026)
     private var rows: [String: (table: String, values: [String])] = [:]
     private var tableOrder: [String] = []
 
-    static func provider(_ index: Int) -> String { "p\(index)" }
+    /// A city of `shape`, not generated yet.
+    public init(shape: Shape = .authorizationBench, hexLockIDs: Bool = false) {
+        self.shape = shape
+        self.hexLockIDs = hexLockIDs
+    }
+
+    /// The id of provider number `index`.
+    public static func provider(_ index: Int) -> String { "p\(index)" }
+
+    /// The serial of the key of `employee`.
+    public static func keySerial(_ employee: Int64) -> String { "KEY\(employee)" }
 
     /// Builds the city into `database`, which must be migrated and empty.
-    mutating func generate(into database: any Database, now: Int64) throws {
+    public mutating func generate(into database: any Database, now: Int64) throws {
         let year: Int64 = 365 * 86_400_000
         add("organisations", "id, kind, name, created_at", ["'central'", "'central'", "'Central unit'", "\(now)"])
         for index in 0..<Self.providers {
@@ -65,7 +106,8 @@ struct BenchCity {
         var lockSerial = 0
         func lock(_ door: Int) -> [String] {
             lockSerial += 1
-            return ["'LK\(lockSerial)'", "\(door)", "\(now - year)"]
+            let id = hexLockIDs ? Self.hex(lockSerial) : "LK\(lockSerial)"
+            return ["'\(id)'", "\(door)", "\(now - year)"]
         }
         for building in 1...Self.buildings {
             add(
@@ -119,6 +161,9 @@ struct BenchCity {
         }
 
         try addStaff(recipientsOf: recipientsOf, now: now)
+        if case .morningRounds(let wideKeys) = shape {
+            addMorningRounds(recipientsOf: recipientsOf, wideKeys: wideKeys, now: now)
+        }
         try flush(into: database)
     }
 
@@ -132,10 +177,19 @@ struct BenchCity {
         let (dayShift, nightShift) = (1, 2)
         var employee: Int64 = 0
         var team: Int64 = 0
+        var grants = true
+        if case .morningRounds = shape { grants = false }
         for index in 0..<Self.providers {
             let provider = Self.provider(index)
             let served = recipientsOf[provider] ?? []
             let count = max(4, Self.staff * served.count / Self.recipients)
+            guard grants else {
+                for position in 0..<count {
+                    employee += 1
+                    addEmployee(employee, provider: provider, number: "\(position)", now: now)
+                }
+                continue
+            }
             team += 1
             let night = team
             add("teams", "id, provider_id, name", ["\(night)", "'\(provider)'", "'night'"])
@@ -145,13 +199,7 @@ struct BenchCity {
             var routeTeam: Int64 = 0
             for position in 0..<count {
                 employee += 1
-                add(
-                    "employees", "id, provider_id, employee_number, display_name",
-                    ["\(employee)", "'\(provider)'", "'\(position)'", "'Staff \(position)'"])
-                add(
-                    "keys", "id, serial, provider_id, status, employee_id, status_changed_at",
-                    ["\(employee)", "'KEY\(employee)'", "'\(provider)'", "'active'", "\(employee)", "\(now)"])
-                add("key_assignments", "key_id, employee_id, valid_from", ["\(employee)", "\(employee)", "\(now)"])
+                addEmployee(employee, provider: provider, number: "\(position)", now: now)
                 // Ten own recipients each, by day.
                 for _ in 0..<min(10, served.count) {
                     let recipient = served[Int(rng.below(UInt64(served.count)))]
@@ -190,6 +238,7 @@ struct BenchCity {
         }
         // Central night patrols: employees 1-3 of the biggest provider's night team get area
         // grants; a dedicated employee per district count keeps the sets apart.
+        guard grants else { return }
         for districtCount in 1...3 {
             employee += 1
             areaPatrol.append(employee)
@@ -199,6 +248,7 @@ struct BenchCity {
             add(
                 "keys", "id, serial, provider_id, status, employee_id, status_changed_at",
                 ["\(employee)", "'KEY\(employee)'", "'p0'", "'active'", "\(employee)", "\(now)"])
+            providerOfEmployee[employee] = "p0"
             for district in 1...districtCount {
                 add(
                     "area_grants", "employee_id, district_id, valid_from, schedule_id, created_at",
@@ -207,9 +257,27 @@ struct BenchCity {
         }
     }
 
+    /// Queues an employee of `provider` with a key of the same id, handed to them at `now`.
+    mutating func addEmployee(_ employee: Int64, provider: String, number: String, now: Int64) {
+        add(
+            "employees", "id, provider_id, employee_number, display_name",
+            ["\(employee)", "'\(provider)'", "'\(number)'", "'Staff \(number)'"])
+        add(
+            "keys", "id, serial, provider_id, status, employee_id, status_changed_at",
+            ["\(employee)", "'\(Self.keySerial(employee))'", "'\(provider)'", "'active'", "\(employee)", "\(now)"])
+        add("key_assignments", "key_id, employee_id, valid_from", ["\(employee)", "\(employee)", "\(now)"])
+        providerOfEmployee[employee] = provider
+    }
+
+    /// The protocol lock id for lock number `serial`: 32 lowercase hex digits.
+    static func hex(_ serial: Int) -> String {
+        let digits = String(serial, radix: 16)
+        return String(repeating: "0", count: 32 - digits.count) + digits
+    }
+
     /// Queues a row; rows are grouped by table and column list, and groups are written in the
     /// order first seen, which is the order the foreign keys need.
-    private mutating func add(_ table: String, _ columns: String, _ values: [String]) {
+    mutating func add(_ table: String, _ columns: String, _ values: [String]) {
         let group = table + " (" + columns + ")"
         if rows[group] == nil {
             rows[group] = (table, [])
@@ -246,12 +314,14 @@ struct BenchCity {
 }
 
 /// A seeded generator, so every run builds the same city.
-struct BenchRandom {
+public struct BenchRandom: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits (SplitMix64).
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -259,10 +329,11 @@ struct BenchRandom {
         return z ^ (z >> 31)
     }
 
-    mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
+    /// A number below `bound`.
+    public mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
 
     /// An index below `count` where small indexes are much likelier, so provider sizes differ.
-    mutating func skewed(_ count: Int) -> UInt64 {
+    public mutating func skewed(_ count: Int) -> UInt64 {
         let uniform = Double(next() % 1_000_000) / 1_000_000
         return UInt64(Double(count) * uniform * uniform)
     }
