@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each script also works on its own.
-.PHONY: demo test station-chaos bench bench-http bench-protocol fuzz fuzz-short check-embedded format lint
+.PHONY: demo test station-chaos bench bench-http bench-protocol bench-station fuzz fuzz-short check-embedded format lint
 
 demo:
 	scripts/demo
@@ -10,13 +10,16 @@ test:
 station-chaos:
 	scripts/station-chaos
 
-bench: bench-http bench-protocol
+bench: bench-http bench-protocol bench-station
 
 bench-http:
 	scripts/bench-http
 
 bench-protocol:
 	scripts/bench-protocol
+
+bench-station:
+	scripts/bench-station
 
 fuzz:
 	scripts/fuzz 60
