@@ -25,10 +25,13 @@ final class SQLiteConnection: SQLConnection, PooledConnection {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, 5000)
         try execute("PRAGMA foreign_keys = ON")
-        // Reading pages through a memory map, with a larger cache, avoids a read system call
-        // per page: a 4,000-lock permission query touches thousands of pages and spent a tenth
-        // of its time in pread with the defaults. Both are upper bounds, not allocations.
-        try execute("PRAGMA mmap_size = 1073741824")
+        // A 64 MiB page cache (an upper bound, not an allocation) keeps what a 4,000-lock
+        // permission query touches between reads. Pages are not read through a memory map: in
+        // WAL mode a reader that finds the database changed since its last transaction drops its
+        // cache and unmaps the whole map, which under the server's steady writes (station syncs,
+        // heartbeats) is nearly every read, and the munmap and page faults after it cost more CPU
+        // than reading the pages (docs/station.md, "Morning rush").
+        try execute("PRAGMA mmap_size = 0")
         try execute("PRAGMA cache_size = -65536")
         if !readOnly {
             // WAL lets readers work beside the single writer; FULL makes each commit durable
