@@ -4,8 +4,8 @@ import Storage
 /// that refuse replays across servers, and the public keys of keys enrolled at their first dock.
 /// What a sync stores is the event log's (`EventLogSchema`).
 enum StationSchema {
-    /// Migrations 40 to 43, in version order.
-    static let migrations: [Migration] = [stations, nonces, keyPublicKeys, registeredKeyPublicKeys]
+    /// Migrations 40 to 44, in version order.
+    static let migrations: [Migration] = [stations, nonces, keyPublicKeys, registeredKeyPublicKeys, revokedKeys]
 
     // The enrolment code is kept only as its two hashes: the lookup the station sends, and the
     // MAC key both sides derive. Both are cleared when the station enrols, so a code works once.
@@ -100,4 +100,9 @@ enum StationSchema {
             ALTER TABLE key_public_keys_new RENAME TO key_public_keys;
             """,
         postgres: "ALTER TABLE key_public_keys ALTER COLUMN enrolled_by_station DROP NOT NULL;")
+
+    /// Every activation and heartbeat reads the revocation list's version, and every activation
+    /// the list (``RevocationListSource``): without an index each read scanned every key.
+    static let revokedKeys = Migration(
+        version: 44, name: "revoked keys", sql: "CREATE INDEX keys_revoked ON keys (status, status_changed_at);")
 }
