@@ -29,6 +29,11 @@ struct CredentialPermissions {
         }
         let shift = (start: effective.shift.start.millisecondsSinceEpoch, end: shiftEnd.millisecondsSinceEpoch)
         var result = Result(permissions: [], doorCount: 0, unusableLockIDs: [])
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        // Most of a key's doors share one schedule over the same window (a team's round, an
+        // area grant), and unrolling it walks the calendar, so each window is unrolled once.
+        var unrolled: [ScheduledWindow: [Schedule]] = [:]
         for lock in effective.permissions {
             guard let lockID = Self.lockID(lock.lockID) else {
                 result.unusableLockIDs.append(lock.lockID)
@@ -39,7 +44,9 @@ struct CredentialPermissions {
                 let start = window.start.millisecondsSinceEpoch
                 let end = window.end.millisecondsSinceEpoch
                 if let schedule = window.schedule {
-                    schedules += visits(of: schedule, from: start, to: end)
+                    let key = ScheduledWindow(schedule: schedule, start: start, end: end)
+                    if unrolled[key] == nil { unrolled[key] = visits(of: schedule, from: start, to: end, calendar) }
+                    schedules += unrolled[key]!
                 } else if start <= shift.start && end >= shift.end {
                     schedules = [.always]
                     break
@@ -56,10 +63,18 @@ struct CredentialPermissions {
         return result
     }
 
-    /// The stretches of `schedule` inside `[start, end)`, each as a visit.
-    private func visits(of schedule: WeeklySchedule, from start: Int64, to end: Int64) -> [Schedule] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+    /// A weekly schedule over a window, in milliseconds.
+    private struct ScheduledWindow: Hashable {
+        var schedule: WeeklySchedule
+        var start: Int64
+        var end: Int64
+    }
+
+    /// The stretches of `schedule` inside `[start, end)`, each as a visit; `calendar` reads
+    /// `timeZone`.
+    private func visits(of schedule: WeeklySchedule, from start: Int64, to end: Int64, _ calendar: Calendar)
+        -> [Schedule]
+    {
         var day = calendar.startOfDay(for: Date(timeIntervalSince1970: Double(start) / 1000))
         var result: [Schedule] = []
         while Int64(day.timeIntervalSince1970 * 1000) < end {
@@ -101,13 +116,21 @@ struct CredentialPermissions {
         let digits = Array(text.utf8)
         guard digits.count == 32 else { return nil }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
         for index in stride(from: 0, to: 32, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16),
-                digits[index..<index + 2].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-            else { return nil }
-            bytes.append(byte)
+            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
         }
         return LockID(bytes)
+    }
+
+    /// The value of one lowercase hex digit.
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit - 0x30
+        case 0x61...0x66: digit - 0x61 + 10
+        default: nil
+        }
     }
 
     /// The credential's UTC offset at `time`, for the record; the visits above do not depend on it.
