@@ -73,7 +73,7 @@ struct BackendRun {
                 _ = DoorDay(keys: pinned).run(dockings.map(\.key), seed: UInt64(count))
             }
             say(
-                "\(backend): a day of doors for \(count) keys in \(Report.number(day.milliseconds / 1000, digits: 1)) s"
+                "\(backend): a day of doors for \(dockings.count) keys in \(Report.number(day.milliseconds / 1000, digits: 1)) s"
             )
             let morning = await rush.run("morning rush, ~\(name) doors", dockings)
             say(Report.line(backend, morning))

@@ -1,4 +1,4 @@
-// The sync stations' morning rush (docs/station.md §9): 80 stations enrolled through the real
+// The sync stations' morning rush (docs/station.md §10): 80 stations enrolled through the real
 // API dock thousands of keys against one `portvakt serve`, on SQLite and, when
 // PORTVAKT_TEST_POSTGRES_URL names a server, on PostgreSQL. Run through scripts/bench-station
 // (release build).
