@@ -18,6 +18,8 @@ enum StationCommand: Command {
         usage: portvakt station enrol --state DIR --server URL [--server URL ...] --code CODE
                portvakt station run --state DIR [--server URL ...] [--config FILE] [--log-level LEVEL]
                portvakt station status --state DIR
+               portvakt station retry-rejected --state DIR [--id N]
+               portvakt station discard-rejected --state DIR --id N
 
         enrol   makes the station's key pair in DIR and enrols it with the one-time code an
                 administrator got from POST /api/v1/stations. The code never leaves the station;
@@ -25,12 +27,20 @@ enum StationCommand: Command {
         run     runs the station until SIGTERM or SIGINT: heartbeats, prefetched activations,
                 keys docked at DIR/dock.sock (see 'portvakt key dock'), and queued reports
                 forwarded when the server is back.
-        status  prints the station's identity, servers, queue and last contact.
+        status  prints the station's identity, servers, queue and last contact, and each report
+                the server rejected, with its number and the server's reason.
+        retry-rejected
+                puts the rejected reports (or only report N) back in line; a running station sends
+                them within seconds.
+        discard-rejected
+                deletes rejected report N for good; its entries reach the server only if its key
+                still holds them (see docs/station.md).
 
         options:
           --state DIR        the station's state directory (created 0700; holds station.sqlite)
           --server URL       a server address, http://host[:port]; repeat for fallbacks, tried in order
           --code CODE        the enrolment code, as shown (dashes and case do not matter)
+          --id N             a queued report's number, as status shows it
           --config FILE      read station settings from FILE (key = value lines; see docs/configuration.md)
           --log-level LEVEL  trace, debug, info, notice, warning, error or critical (log.level)
 
@@ -38,9 +48,12 @@ enum StationCommand: Command {
         """
 
     static func run(_ arguments: [String], _ console: Console) throws -> Int32 {
-        guard let action = arguments.first else { throw UsageError("say enrol, run or status") }
+        guard let action = arguments.first else {
+            throw UsageError("say enrol, run, status, retry-rejected or discard-rejected")
+        }
         let parsed = try CommandLineArguments(
-            Array(arguments.dropFirst()), valued: ["state", "server", "code", "config", "log-level"], switches: [])
+            Array(arguments.dropFirst()), valued: ["state", "server", "code", "config", "log-level", "id"], switches: []
+        )
         guard let state = parsed.values["state"], !state.isEmpty else { throw UsageError("--state is required") }
         var overrides: [String: String] = [:]
         if let level = parsed.values["log-level"] { overrides["log.level"] = level }
@@ -48,7 +61,7 @@ enum StationCommand: Command {
             settings: StationSettings.all, file: parsed.values["config"], overrides: overrides)
         let flagServers = try (parsed.repeated["server"] ?? []).map(address)
         let servers = flagServers.isEmpty ? try StationSettings.servers(configuration) : flagServers
-        if action == "status", !FileManager.default.fileExists(atPath: state) {
+        if action != "enrol" && action != "run", !FileManager.default.fileExists(atPath: state) {
             console.print("no station state in \(state)")
             return ExitCode.failure
         }
@@ -75,8 +88,13 @@ enum StationCommand: Command {
         case "status":
             try printStatus(store, console: console)
             return ExitCode.success
+        case "retry-rejected":
+            return try retryRejected(store, id: try reportID(parsed.values["id"], required: false), console: console)
+        case "discard-rejected":
+            return try discardRejected(store, id: try reportID(parsed.values["id"], required: true), console: console)
         default:
-            throw UsageError("unknown station action '\(action)'; say enrol, run or status")
+            throw UsageError(
+                "unknown station action '\(action)'; say enrol, run, status, retry-rejected or discard-rejected")
         }
     }
 
@@ -160,33 +178,7 @@ enum StationCommand: Command {
         if let error = outcome.withLock({ $0 }) { throw error }
     }
 
-    private static func printStatus(_ store: StationStore, console: Console) throws {
-        guard let identity = try store.identity() else {
-            console.print("not enrolled (state in \(store.directory))")
-            return
-        }
-        let queue = try store.queueStatus()
-        let lines: [(String, String)] = [
-            ("station", identity.stationID),
-            ("organisation", identity.organisationID),
-            ("enrolled", WallTime(millisecondsSinceEpoch: identity.enrolledAt).iso8601),
-            ("servers", try store.serverAddresses().map(\.description).joined(separator: ", ")),
-            (
-                "queue",
-                "\(queue.depth) of \(queue.limits.maxReports) reports" + (queue.isNearlyFull ? " (nearly full)" : "")
-            ),
-            ("oldest queued", time(queue.oldestQueuedAt)),
-            ("last sync", time(try store.value(.lastSyncAt))),
-            ("last heartbeat", time(try store.value(.lastHeartbeatAt))),
-            ("prefetched", "\(try store.prefetchedCount()) activations"),
-            ("dock socket", SimulatedDock.socketPath(in: store.directory)),
-        ]
-        for (label, value) in lines {
-            console.print((label + ":").padding(toLength: 16, withPad: " ", startingAt: 0) + value)
-        }
-    }
-
-    private static func time(_ milliseconds: Int64?) -> String {
+    static func time(_ milliseconds: Int64?) -> String {
         milliseconds.map { WallTime(millisecondsSinceEpoch: $0).iso8601 } ?? "never"
     }
 }

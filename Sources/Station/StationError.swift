@@ -14,8 +14,13 @@ public struct StationError: Error, Equatable, Sendable, CustomStringConvertible 
         case unauthorised
         /// The server answered, but not as the station API says.
         case badAnswer = "bad_answer"
-        /// The server refused the station's request.
+        /// The server refused the station's request (a `4xx` answer other than 401, 408, 409 and
+        /// 429): asking again the same way will not help.
         case refused
+        /// The server answered that it could not do it now: a conflict with a concurrent change
+        /// (`409`) or an error of its own (a `5xx` other than 502–504). The same request may
+        /// succeed later.
+        case tryLater = "try_later"
         /// The settings are wrong.
         case configuration
     }

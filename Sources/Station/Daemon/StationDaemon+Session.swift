@@ -66,10 +66,7 @@ extension StationDaemon {
             do {
                 answer = try await Blocking.run { [api] in try api.sync(request) }
             } catch let error as StationError where error.code == .refused {
-                log.error(
-                    "server refused a report",
-                    ["station.error": .string(error.description)])
-                try store.removeReport(queued)
+                try reject(queued, error, log: log.child(label: log.label, metadata: ["queue.id": .int(Int(queued))]))
                 return true
             } catch {
                 log.warning(

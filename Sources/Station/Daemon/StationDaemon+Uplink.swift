@@ -44,6 +44,7 @@ extension StationDaemon {
             defer { warned = queue.isNearlyFull }
             return warned != queue.isNearlyFull
         }
+        noteRejected(queue)
         guard crossed else { return }
         if queue.isNearlyFull {
             logger.warning(
@@ -51,6 +52,24 @@ extension StationDaemon {
                 ["queue.depth": .int(queue.depth), "queue.limit": .int(queue.limits.maxReports)])
         } else {
             logger.notice("queue below warning level", ["queue.depth": .int(queue.depth)])
+        }
+    }
+
+    /// Logs an error when reports the server rejected are waiting for an operator, and a notice
+    /// when none are left, once each way.
+    func noteRejected(_ queue: QueueStatus) {
+        let waiting = queue.rejected > 0
+        let crossed = rejectedWarned.withLock { warned in
+            defer { warned = waiting }
+            return warned != waiting
+        }
+        guard crossed else { return }
+        if waiting {
+            logger.error(
+                "rejected reports wait for an operator: see portvakt station status",
+                ["queue.rejected": .int(queue.rejected)])
+        } else {
+            logger.notice("no rejected reports left")
         }
     }
 
@@ -83,16 +102,46 @@ extension StationDaemon {
         }
     }
 
-    /// Sends queued reports oldest first until the queue is empty or the server cannot be reached.
-    /// Reports a dock session is delivering itself are left to it.
+    /// How one report's delivery went.
+    enum Forwarded {
+        /// The server took it; it left the queue.
+        case delivered
+        /// The server rejected it for good; it stays queued, marked, for an operator.
+        case rejected
+        /// It failed for now; it waits out its backoff.
+        case deferred
+        /// The server could not be reached; the pass ends.
+        case unreachable
+    }
+
+    /// Sends the reports that are due, oldest first, until none is left or the server cannot be
+    /// reached. A report the server rejects is kept and marked; one that fails otherwise waits
+    /// out its backoff while the reports behind it go on. After
+    /// ``Settings/failuresEndingPass`` such failures in a row the pass ends too: the fault is
+    /// then likely the server's, not the reports'. Reports a dock session is delivering itself
+    /// are left to it.
     func forwardQueue() {
         do {
+            var failuresInARow = 0
             while true {
                 let busy = inFlight.withLock { $0 }
-                let batch = try store.oldestReports(limit: 32 + busy.count).filter { !busy.contains($0.id) }
+                let batch = try store.dueReports(now: clock(), limit: 32 + busy.count).filter { !busy.contains($0.id) }
                 guard !batch.isEmpty else { return }
                 for report in batch {
-                    guard try forward(report) else { return }
+                    switch try forward(report) {
+                    case .delivered, .rejected:
+                        failuresInARow = 0
+                    case .deferred:
+                        failuresInARow += 1
+                        guard failuresInARow < settings.failuresEndingPass else {
+                            logger.warning(
+                                "queue forwarding paused after failures in a row",
+                                ["queue.failures": .int(failuresInARow)])
+                            return
+                        }
+                    case .unreachable:
+                        return
+                    }
                 }
             }
         } catch {
@@ -100,36 +149,54 @@ extension StationDaemon {
         }
     }
 
-    /// Forwards one report; `false` when the server could not be reached.
-    private func forward(_ report: QueuedReport) throws -> Bool {
+    /// Forwards one report and records the outcome in the queue.
+    private func forward(_ report: QueuedReport) throws -> Forwarded {
         let request = SyncRequest(
             keySerial: report.keySerial, keyPublicKey: Data(report.keyPublicKey).base64EncodedString(),
             hello: Data(report.hello).base64EncodedString(), report: Data(report.report).base64EncodedString())
+        let log = logger.child(
+            label: logger.label,
+            metadata: ["key.serial": .string(report.keySerial), "queue.id": .int(Int(report.id))])
+        let answer: SyncResponse
         do {
-            let answer = try api.sync(request)
-            try store.removeReport(report.id)
-            try store.setValue(.lastSyncAt, clock())
-            logger.info(
-                "queued report forwarded",
-                [
-                    "key.serial": .string(report.keySerial), "queue.id": .int(Int(report.id)),
-                    "sync.stored": .int(answer.stored), "sync.known": .int(answer.known),
-                ])
-            return true
-        } catch let error as StationError where error.code == .refused {
-            // The key still holds every entry (only the issuer's acknowledgement deletes them),
-            // so a report the server will never take is dropped from the queue, not lost.
-            try store.removeReport(report.id)
-            logger.error(
-                "server refused a queued report",
-                [
-                    "key.serial": .string(report.keySerial), "queue.id": .int(Int(report.id)),
-                    "station.error": .string(error.description),
-                ])
-            return true
+            answer = try api.sync(request)
         } catch {
-            logger.debug("queue forwarding paused", ["station.error": .string("\(error)")])
-            return false
+            switch error.code {
+            case .unreachable, .unauthorised:
+                log.debug("queue forwarding paused", ["station.error": .string(error.description)])
+                return .unreachable
+            case .refused:
+                try reject(report.id, error, log: log)
+                return .rejected
+            default:
+                let now = clock()
+                if let retry = try store.deferReport(
+                    report.id, reason: error.description, now: now, backoff: settings.forwardBackoff)
+                {
+                    log.warning(
+                        "queued report failed, retrying later",
+                        [
+                            "queue.attempts": .int(retry.attempts),
+                            "queue.retry_in_seconds": .int(Int((retry.nextAttemptAt - now) / 1000)),
+                            "station.error": .string(error.description),
+                        ])
+                }
+                return .deferred
+            }
         }
+        try store.removeReport(report.id)
+        try store.setValue(.lastSyncAt, clock())
+        log.info("queued report forwarded", ["sync.stored": .int(answer.stored), "sync.known": .int(answer.known)])
+        return .delivered
+    }
+
+    /// Keeps a report the server refused for good, marked with the server's reason, and raises the
+    /// alert: an error in the log, and the report in `portvakt station status`. The key still
+    /// holds its entries until an acknowledgement reaches it; the queued copy waits for an
+    /// operator to retry or discard it.
+    func reject(_ id: Int64, _ error: StationError, log: Logger) throws {
+        try store.rejectReport(id, reason: error.description, now: clock())
+        log.error(
+            "server rejected a queued report; kept for an operator", ["station.error": .string(error.description)])
     }
 }

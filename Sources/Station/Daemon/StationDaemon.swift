@@ -15,6 +15,11 @@ public final class StationDaemon: Sendable {
         public var prefetchInterval: Duration = .seconds(600)
         /// Between attempts to forward queued reports.
         public var forwardInterval: Duration = .seconds(5)
+        /// How long a report that failed waits before it is sent again.
+        public var forwardBackoff = ReportBackoff()
+        /// Reports failing in a row (other than by the server being unreachable) after which a
+        /// forwarding pass ends, so a failing server is not sent the whole queue at once.
+        public var failuresEndingPass = 3
         /// How far ahead prefetched activations reach, seconds; the server allows at most 16 hours.
         public var prefetchWindowSeconds: Int64 = 16 * 3_600
         /// Most hello/report rounds with one key, so a misbehaving key cannot hold the dock.
@@ -58,6 +63,8 @@ public final class StationDaemon: Sendable {
     let inFlight = Mutex<Set<Int64>>([])
     /// Whether the queue was at its warning level at the last look, to log crossings once.
     let queueWarned = Mutex<Bool>(false)
+    /// Whether rejected reports were waiting at the last look, to log crossings once.
+    let rejectedWarned = Mutex<Bool>(false)
 
     /// A daemon.
     ///

@@ -59,7 +59,8 @@ public struct JSONStationAPI: StationAPI {
         let code: StationError.Code =
             switch status {
             case 401: .unauthorised
-            case 408, 429, 500...: .unreachable
+            case 408, 429, 502...504: .unreachable
+            case 409, 500...: .tryLater
             default: .refused
             }
         return StationError(code, "the server refused \(operation): \(detail)", cause: "HTTP \(status)")

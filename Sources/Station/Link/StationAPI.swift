@@ -6,7 +6,8 @@ import StationLink
 /// Calls block until answered or failed; the daemon runs them off the task pool. A call throws
 /// ``StationError``: `.unreachable` and `.unauthorised` when the server could not be asked (the
 /// station works offline meanwhile), `.refused` when the server answered that it will not do it,
-/// `.badAnswer` when the answer does not follow the API.
+/// `.tryLater` when it answered that it cannot do it now, `.badAnswer` when the answer does not
+/// follow the API.
 public protocol StationAPI: Sendable {
     /// Tells the server the station is alive, with its queue and power state.
     func heartbeat(_ request: HeartbeatRequest) throws(StationError) -> HeartbeatResponse

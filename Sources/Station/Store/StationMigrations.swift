@@ -48,6 +48,15 @@ enum StationMigrations {
                     name TEXT PRIMARY KEY,
                     value BIGINT NOT NULL
                 );
-                """)
+                """),
+        Migration(
+            version: 2, name: "report retries",
+            sql: """
+                ALTER TABLE report_queue ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
+                ALTER TABLE report_queue ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
+                ALTER TABLE report_queue ADD COLUMN last_error TEXT;
+                ALTER TABLE report_queue ADD COLUMN rejected_at BIGINT;
+                CREATE INDEX report_queue_due ON report_queue (rejected_at, next_attempt_at, id);
+                """),
     ]
 }

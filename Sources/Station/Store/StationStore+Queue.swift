@@ -34,12 +34,25 @@ public struct QueuedReport: Equatable, Sendable {
     public var report: [UInt8]
     /// Entries the report carries.
     public var entryCount: Int
+    /// Failed attempts to deliver it.
+    public var attempts: Int = 0
+    /// Not tried again before this time, Unix milliseconds; 0 when due at once.
+    public var nextAttemptAt: Int64 = 0
+    /// Why the last attempt failed, or why the server rejected it.
+    public var lastError: String?
+    /// When the server rejected it for good, Unix milliseconds; such a report waits for an
+    /// operator (`portvakt station retry-rejected` or `discard-rejected`).
+    public var rejectedAt: Int64?
 }
 
 /// The queue's fill level.
 public struct QueueStatus: Equatable, Sendable {
-    /// Reports waiting.
+    /// Reports waiting, rejected ones included.
     public var depth: Int
+    /// Reports the server rejected, waiting for an operator.
+    public var rejected: Int = 0
+    /// Reports waiting out a backoff after a failed attempt.
+    public var backingOff: Int = 0
     /// When the oldest waiting report was queued, Unix milliseconds.
     public var oldestQueuedAt: Int64?
     /// The limits in force.
@@ -74,20 +87,39 @@ extension StationStore {
         }
     }
 
-    /// The oldest waiting reports, at most `limit`, oldest first.
+    /// The oldest reports in the queue, at most `limit`, oldest first, whatever their state.
     public func oldestReports(limit: Int) throws -> [QueuedReport] {
+        try reports(where: "TRUE", [], limit: limit)
+    }
+
+    /// The oldest reports due for delivery at `now`, at most `limit`: neither rejected nor
+    /// waiting out a backoff.
+    public func dueReports(now: Int64, limit: Int) throws -> [QueuedReport] {
+        try reports(where: "rejected_at IS NULL AND next_attempt_at <= $2", [.integer(now)], limit: limit)
+    }
+
+    /// The reports the server rejected, oldest first, at most `limit`.
+    public func rejectedReports(limit: Int = 1_000) throws -> [QueuedReport] {
+        try reports(where: "rejected_at IS NOT NULL", [], limit: limit)
+    }
+
+    /// Reads queued reports matching `condition`, whose parameters start at `$2`, oldest first.
+    func reports(where condition: String, _ parameters: [SQLValue], limit: Int) throws -> [QueuedReport] {
         try database.read { connection in
             try connection.execute(
                 """
-                SELECT id, queued_at, key_serial, key_public_key, hello, report, entry_count
-                FROM report_queue ORDER BY id LIMIT $1
-                """, [.integer(Int64(limit))]
+                SELECT id, queued_at, key_serial, key_public_key, hello, report, entry_count,
+                    attempts, next_attempt_at, last_error, rejected_at
+                FROM report_queue WHERE \(condition) ORDER BY id LIMIT $1
+                """, [.integer(Int64(limit))] + parameters
             ).map { row in
                 QueuedReport(
                     id: try row.integer("id"), queuedAt: try row.integer("queued_at"),
                     keySerial: try row.text("key_serial"), keyPublicKey: try row.blob("key_public_key"),
                     hello: try row.blob("hello"), report: try row.blob("report"),
-                    entryCount: Int(try row.integer("entry_count")))
+                    entryCount: Int(try row.integer("entry_count")), attempts: Int(try row.integer("attempts")),
+                    nextAttemptAt: try row.integer("next_attempt_at"), lastError: try row.optionalText("last_error"),
+                    rejectedAt: try row.optionalInteger("rejected_at"))
             }
         }
     }
@@ -102,9 +134,17 @@ extension StationStore {
     /// How full the queue is.
     public func queueStatus() throws -> QueueStatus {
         try database.read { connection in
-            let row = try connection.first("SELECT COUNT(*) AS depth, MIN(queued_at) AS oldest FROM report_queue")
+            let row = try connection.first(
+                """
+                SELECT COUNT(*) AS depth, MIN(queued_at) AS oldest,
+                    COUNT(rejected_at) AS rejected,
+                    COALESCE(SUM(CASE WHEN rejected_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END), 0) AS backing_off
+                FROM report_queue
+                """)
             return QueueStatus(
-                depth: Int(try row?.integer("depth") ?? 0), oldestQueuedAt: try row?.optionalInteger("oldest"),
+                depth: Int(try row?.integer("depth") ?? 0), rejected: Int(try row?.integer("rejected") ?? 0),
+                backingOff: Int(try row?.integer("backing_off") ?? 0),
+                oldestQueuedAt: try row?.optionalInteger("oldest"),
                 limits: queueLimits)
         }
     }
