@@ -18,7 +18,8 @@ struct StationRig {
 
     init(
         directory: TemporaryDirectory, store: StationStore, api: any StationAPI, serverKeys: PinnedServerKeys,
-        stationID: String = "stn-test"
+        stationID: String = "stn-test",
+        clock: @escaping @Sendable () -> Int64 = { WallTime.now().millisecondsSinceEpoch }
     ) throws {
         self.directory = directory
         self.store = store
@@ -28,7 +29,8 @@ struct StationRig {
             serverKeys: serverKeys, enrolledAt: 0)
         daemon = StationDaemon(
             store: store, identity: identity, api: api, dock: dock,
-            settings: StationDaemon.Settings(softwareVersion: "test"), logger: Logger(label: "station", sink: sink))
+            settings: StationDaemon.Settings(softwareVersion: "test"), logger: Logger(label: "station", sink: sink),
+            clock: clock)
     }
 
     /// Docks the key kept in `name`, serves it, and returns what the key was shown.
