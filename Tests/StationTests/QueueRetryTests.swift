@@ -164,6 +164,25 @@ struct QueueRetryTests {
         #expect(api.state.withLock { $0.reports.count } == 2 + 2)
     }
 
+    @Test("after three failures in a row a pass ends, and the next pass starts with the reports not yet tried")
+    func failingServer() async throws {
+        let setup = try await offlineQueue(["K-A", "K-B", "K-C", "K-D"], events: 1)
+        let (rig, api) = (setup.rig, setup.api)
+        api.state.withLock { state in
+            for serial in ["K-A", "K-B", "K-C", "K-D"] {
+                state.syncFailures[serial] = StationError(.tryLater, "the server refused sync", cause: "HTTP 500")
+            }
+        }
+        rig.daemon.forwardQueue()
+        #expect(try rig.store.oldestReports(limit: 10).map(\.attempts) == [1, 1, 1, 0])
+        #expect(rig.sink.lines.contains { $0.contains("queue forwarding paused after failures in a row") })
+
+        api.state.withLock { $0.syncFailures = [:] }
+        rig.daemon.forwardQueue()
+        #expect(try rig.store.oldestReports(limit: 10).map(\.keySerial) == ["K-A", "K-B", "K-C"])
+        #expect(delivered(api) == ["K-D": [1]])
+    }
+
     @Test("the backoff doubles from 30 seconds and stops at an hour")
     func backoffSteps() {
         let backoff = ReportBackoff()
