@@ -58,6 +58,9 @@ struct StationOperationRoutes {
         if let capacity = body.queueCapacity, capacity < 0 {
             errors.append(.init(field: "queueCapacity", message: "a count, 0 or more"))
         }
+        if let rejected = body.rejectedReports, rejected < 0 || rejected > body.queueDepth {
+            errors.append(.init(field: "rejectedReports", message: "a count from 0 to queueDepth"))
+        }
         if let battery = body.batteryPercent, !(0...100).contains(battery) {
             errors.append(.init(field: "batteryPercent", message: "a percentage from 0 to 100"))
         }
@@ -70,7 +73,7 @@ struct StationOperationRoutes {
             try connection.execute(
                 """
                 UPDATE stations SET heartbeat_at = $2, queue_depth = $3, queue_capacity = $4, oldest_queued_at = $5,
-                    power = $6, battery_percent = $7, uplink = $8, software_version = $9
+                    power = $6, battery_percent = $7, uplink = $8, software_version = $9, rejected_reports = $10
                 WHERE id = $1
                 """,
                 [
@@ -78,7 +81,7 @@ struct StationOperationRoutes {
                     body.queueCapacity.map { .integer(Int64($0)) } ?? .null,
                     body.oldestQueuedAt.map { .integer($0) } ?? .null,
                     .text(body.power.rawValue), body.batteryPercent.map { .integer(Int64($0)) } ?? .null,
-                    .text(body.uplink), .text(body.version),
+                    .text(body.uplink), .text(body.version), body.rejectedReports.map { .integer(Int64($0)) } ?? .null,
                 ])
             return try RevocationListSource(keys: keys).version(connection)
         }

@@ -23,6 +23,9 @@ struct StationRecord: Codable, Equatable {
     var queueDepth: Int64?
     var queueCapacity: Int64?
     var oldestQueuedAt: Int64?
+    /// Waiting reports the server rejected, which the station keeps for its operator
+    /// (`portvakt station status`, docs/station.md §7); absent when the station did not say.
+    var rejectedReports: Int64?
     var power: String?
     var batteryPercent: Int64?
     var uplink: String?
@@ -36,7 +39,8 @@ struct StationRecord: Codable, Equatable {
     /// The columns ``init(row:now:)`` reads.
     static let columns = """
         id, organisation_id, name, created_at, enrolment_expires_at, enrolled_at, revoked_at, heartbeat_at,
-        queue_depth, queue_capacity, oldest_queued_at, last_sync_at, power, battery_percent, uplink, software_version
+        queue_depth, queue_capacity, oldest_queued_at, last_sync_at, power, battery_percent, uplink, software_version,
+        rejected_reports
         """
 
     init(row: SQLRow, now: Int64) throws {
@@ -56,6 +60,7 @@ struct StationRecord: Codable, Equatable {
         queueDepth = try row.optionalInteger("queue_depth")
         queueCapacity = try row.optionalInteger("queue_capacity")
         oldestQueuedAt = try row.optionalInteger("oldest_queued_at")
+        rejectedReports = try row.optionalInteger("rejected_reports")
         power = try row.optionalText("power")
         batteryPercent = try row.optionalInteger("battery_percent")
         uplink = try row.optionalText("uplink")
@@ -70,6 +75,7 @@ struct StationRecord: Codable, Equatable {
             "enrolmentExpiresAt": .integer(), "enrolledAt": .integer(), "revokedAt": .integer(), "online": .boolean,
             "lastHeartbeatAt": .integer(), "lastSyncAt": .integer(), "queueDepth": .integer(minimum: 0),
             "queueCapacity": .integer(minimum: 0), "oldestQueuedAt": .integer(),
+            "rejectedReports": .integer(minimum: 0),
             "power": .string(values: ["mains", "battery", "unknown"]),
             "batteryPercent": .integer(minimum: 0, maximum: 100), "uplink": .string(), "version": .string(),
             "enrolmentCode": .string(pattern: "^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$"),

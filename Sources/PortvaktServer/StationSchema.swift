@@ -4,8 +4,10 @@ import Storage
 /// that refuse replays across servers, and the public keys of keys enrolled at their first dock.
 /// What a sync stores is the event log's (`EventLogSchema`).
 enum StationSchema {
-    /// Migrations 40 to 44, in version order.
-    static let migrations: [Migration] = [stations, nonces, keyPublicKeys, registeredKeyPublicKeys, revokedKeys]
+    /// Migrations 40 to 44 and 50, in version order.
+    static let migrations: [Migration] = [
+        stations, nonces, keyPublicKeys, registeredKeyPublicKeys, revokedKeys, rejectedReports,
+    ]
 
     // The enrolment code is kept only as its two hashes: the lookup the station sends, and the
     // MAC key both sides derive. Both are cleared when the station enrols, so a code works once.
@@ -105,4 +107,9 @@ enum StationSchema {
     /// the list (``RevocationListSource``): without an index each read scanned every key.
     static let revokedKeys = Migration(
         version: 44, name: "revoked keys", sql: "CREATE INDEX keys_revoked ON keys (status, status_changed_at);")
+
+    /// Reports a station's server rejected wait at the station for an operator; its heartbeat
+    /// says how many, so the station's state shows them too.
+    static let rejectedReports = Migration(
+        version: 50, name: "station rejected reports", sql: "ALTER TABLE stations ADD COLUMN rejected_reports BIGINT;")
 }

@@ -28,6 +28,8 @@ public struct HeartbeatRequest: Codable, Sendable, Equatable {
     public var queueCapacity: Int?
     /// When the oldest waiting report was queued; absent when the queue is empty.
     public var oldestQueuedAt: Int64?
+    /// Waiting reports the server rejected, kept for an operator; absent from older stations.
+    public var rejectedReports: Int?
     /// When a key last synced at the station.
     public var lastSyncAt: Int64?
     /// Mains or battery.
@@ -41,12 +43,13 @@ public struct HeartbeatRequest: Codable, Sendable, Equatable {
 
     /// A heartbeat from its parts.
     public init(
-        queueDepth: Int, queueCapacity: Int? = nil, oldestQueuedAt: Int64? = nil, lastSyncAt: Int64? = nil,
-        power: PowerSource, batteryPercent: Int? = nil, uplink: String, version: String
+        queueDepth: Int, queueCapacity: Int? = nil, oldestQueuedAt: Int64? = nil, rejectedReports: Int? = nil,
+        lastSyncAt: Int64? = nil, power: PowerSource, batteryPercent: Int? = nil, uplink: String, version: String
     ) {
         self.queueDepth = queueDepth
         self.queueCapacity = queueCapacity
         self.oldestQueuedAt = oldestQueuedAt
+        self.rejectedReports = rejectedReports
         self.lastSyncAt = lastSyncAt
         self.power = power
         self.batteryPercent = batteryPercent

@@ -8,7 +8,8 @@ import Testing
 @Suite("The station link over HTTP")
 struct StationLinkRouteTests {
     private let heartbeat = HeartbeatRequest(
-        queueDepth: 3, queueCapacity: 100_000, oldestQueuedAt: 1_000, power: .battery, batteryPercent: 64,
+        queueDepth: 3, queueCapacity: 100_000, oldestQueuedAt: 1_000, rejectedReports: 1, power: .battery,
+        batteryPercent: 64,
         uplink: "mobile", version: "1.2.0")
 
     @Test(
@@ -26,6 +27,7 @@ struct StationLinkRouteTests {
             #expect(shown.status == 200)
             #expect(shown.json?["online"] as? Bool == true)
             #expect(shown.json?["queueDepth"] as? Int == 3)
+            #expect(shown.json?["rejectedReports"] as? Int == 1)
             #expect(shown.json?["power"] as? String == "battery")
             #expect(shown.json?["batteryPercent"] as? Int == 64)
             #expect(shown.json?["uplink"] as? String == "mobile")
@@ -36,6 +38,12 @@ struct StationLinkRouteTests {
             #expect((soderList.json?["items"] as? [Any])?.isEmpty == true)
             let centralList = try world.call("GET", "/api/v1/stations?organisation=org-norr", bearer: world.central)
             #expect((centralList.json?["items"] as? [[String: Any]])?.first?["id"] as? String == station.id)
+
+            var impossible = heartbeat
+            impossible.rejectedReports = 4
+            let refused = try station.send(.heartbeat, impossible, as: HeartbeatResponse.self)
+            #expect(refused.status == 422)
+            #expect(refused.answer == nil)
 
             world.clock.advance(2 * 60 * 1000 + 1)
             let quiet = try world.call("GET", "/api/v1/stations/\(station.id)", bearer: world.norrAdmin)

@@ -23,6 +23,8 @@ final class IssuerBackedAPI: StationAPI {
         var prefetchFailure: StationError?
         /// Reports with this serial are answered with this error instead of being taken.
         var syncFailures: [String: StationError] = [:]
+        /// Every heartbeat taken, oldest first.
+        var heartbeats: [HeartbeatRequest] = []
     }
 
     let fixture = DoorFixture()
@@ -49,6 +51,7 @@ final class IssuerBackedAPI: StationAPI {
 
     func heartbeat(_ request: HeartbeatRequest) throws(StationError) -> HeartbeatResponse {
         try checkOnline()
+        state.withLock { $0.heartbeats.append(request) }
         return HeartbeatResponse(
             serverTime: Int64(Date().timeIntervalSince1970 * 1000),
             revocationVersion: state.withLock { $0.revocationVersion })

@@ -81,6 +81,9 @@ struct QueueRetryTests {
         #expect(try rig.key("key-K-A").uploads.count == 3)
         rig.daemon.sendHeartbeat()
         #expect(rig.sink.lines.contains { $0.contains("rejected reports wait for an operator") })
+        let beat = api.state.withLock { $0.heartbeats.last }
+        #expect(beat?.queueDepth == 1)
+        #expect(beat?.rejectedReports == 1)
 
         // Status lists it with its number and the server's reason.
         let shown = LiveStation.run(["station", "status", "--state", rig.directory.path])

@@ -10,10 +10,9 @@ extension StationDaemon {
             let queue = try store.queueStatus()
             noteQueueLevel(queue)
             let power = power()
-            // Known limitation: the heartbeat does not carry the count of rejected reports, so the
-            // server's station state does not show them; the station logs and lists them itself.
             let request = HeartbeatRequest(
                 queueDepth: queue.depth, queueCapacity: queue.limits.maxReports, oldestQueuedAt: queue.oldestQueuedAt,
+                rejectedReports: queue.rejected,
                 lastSyncAt: try store.value(.lastSyncAt), power: power.source,
                 batteryPercent: power.batteryPercent, uplink: uplinkInUse(), version: settings.softwareVersion
             )
