@@ -49,14 +49,15 @@ public struct EventIngestor: Sendable {
             intake: intake, hasher: hasher, key: key, receivedAt: now(), connection: connection)
 
         try run.recordIdentity(report.keyID)
+        var keyEvents: [OpenedKeyEvent] = []
         var batches: [OpenedBatch] = []
-        for entry in report.entries {
-            guard try run.recordEntry(entry) else { continue }
+        for entry in try run.recordEntries(report.entries) {
             switch entry.kind {
-            case .ownEvent: try run.storeKeyEvent(entry)
+            case .ownEvent: if let event = try run.openKeyEvent(entry) { keyEvents.append(event) }
             case .lockBatch: if let batch = try run.openBatch(entry) { batches.append(batch) }
             }
         }
+        try run.storeKeyEvents(keyEvents)
 
         let byLock = Dictionary(grouping: batches, by: \.lockID)
         for lockID in byLock.keys.sorted() {

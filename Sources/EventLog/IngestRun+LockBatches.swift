@@ -81,14 +81,20 @@ extension IngestRun {
                 openLink: nil, pending: nil, lock: lock)
         }
         let previous = head.counter
-        head = try confirmedHead(lock: lock, from: last)
-        // Every event up to the new head now links back to the chain: it needs no open link and
-        // no evidence any more.
-        try connection.execute(
-            """
-            UPDATE lock_events SET open_link = NULL, pending_sequence = NULL, pending_batch = NULL
-            WHERE lock_id = $1 AND counter BETWEEN $2 AND $3
-            """, [.text(lock), .integer(previous + 1), .integer(head.counter)])
+        if stored[last + 1] == nil, !stored.keys.contains(where: { $0 > previous && $0 <= last }) {
+            // The common case: the batch only extends the chain, and every event it confirms was
+            // stored just now, confirmed.
+            head = ChainHead(counter: last, hash: batch.chainHashes.last)
+        } else {
+            head = try confirmedHead(lock: lock, from: last)
+            // Every event up to the new head now links back to the chain: it needs no open link
+            // and no evidence any more.
+            try connection.execute(
+                """
+                UPDATE lock_events SET open_link = NULL, pending_sequence = NULL, pending_batch = NULL
+                WHERE lock_id = $1 AND counter BETWEEN $2 AND $3
+                """, [.text(lock), .integer(previous + 1), .integer(head.counter)])
+        }
         try resolveGaps(lock: lock, filled: batch.counters)
     }
 

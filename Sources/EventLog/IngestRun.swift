@@ -31,61 +31,109 @@ struct IngestRun {
             [.blob(identity.bytes), .integer(key)])
     }
 
-    /// Records the entry under `(key, sequence)`; returns whether it is new.
+    /// Records every entry under `(key, sequence)` and returns the entries that are new, in the
+    /// report's order.
     ///
     /// A repeat with the same bytes is known. A repeat with other bytes means the key reused a
     /// sequence number: its bytes are kept as evidence in a `malformed` finding, and the entry
-    /// counts as known so the key can move on without losing them.
-    mutating func recordEntry(_ entry: UploadEntry) throws -> Bool {
-        let digest = hasher.hash(entry.sealed)
-        let kind = entry.kind == .ownEvent ? "key_event" : "lock_batch"
-        let inserted = try connection.execute(
-            """
-            INSERT INTO event_report_entries (key_id, sequence, kind, digest, received_at)
-            VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id
-            """, [.integer(key), .integer(Int64(entry.sequence)), .text(kind), .blob(digest), .integer(receivedAt)])
-        if !inserted.isEmpty {
-            result.entriesStored += 1
-            return true
+    /// counts as known so the key can move on without losing them. A sequence that appears twice
+    /// in one report is new the first time only.
+    mutating func recordEntries(_ entries: [UploadEntry]) throws -> [UploadEntry] {
+        let digests = entries.map { hasher.hash($0.sealed) }
+        var inserted = Set<Int64>()
+        try Self.forEachChunk(of: entries.count) { range in
+            var parameters: [SQLValue] = [.integer(key), .integer(receivedAt)]
+            var rows: [String] = []
+            for index in range {
+                let entry = entries[index]
+                let first = parameters.count + 1
+                rows.append("($1, $\(first), $\(first + 1), $\(first + 2), $2)")
+                parameters += [
+                    .integer(Int64(entry.sequence)), .text(entry.kind == .ownEvent ? "key_event" : "lock_batch"),
+                    .blob(digests[index]),
+                ]
+            }
+            for row in try connection.execute(
+                """
+                INSERT INTO event_report_entries (key_id, sequence, kind, digest, received_at)
+                VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING sequence
+                """, parameters)
+            {
+                inserted.insert(try row.integer("sequence"))
+            }
         }
 
-        result.entriesKnown += 1
-        let stored = try connection.first(
-            "SELECT digest FROM event_report_entries WHERE key_id = $1 AND sequence = $2",
-            [.integer(key), .integer(Int64(entry.sequence))])
-        if try stored?.blob("digest") != digest {
-            try recordFindingOnce(
-                NewFinding(
-                    kind: .malformed, reason: .sequenceReused, keyID: key, sequence: Int64(entry.sequence),
-                    evidence: entry.sealed))
+        var new: [UploadEntry] = []
+        for (index, entry) in entries.enumerated() {
+            if inserted.remove(Int64(entry.sequence)) != nil {
+                result.entriesStored += 1
+                new.append(entry)
+                continue
+            }
+            result.entriesKnown += 1
+            let stored = try connection.first(
+                "SELECT digest FROM event_report_entries WHERE key_id = $1 AND sequence = $2",
+                [.integer(key), .integer(Int64(entry.sequence))])
+            if try stored?.blob("digest") != digests[index] {
+                try recordFindingOnce(
+                    NewFinding(
+                        kind: .malformed, reason: .sequenceReused, keyID: key, sequence: Int64(entry.sequence),
+                        evidence: entry.sealed))
+            }
         }
-        return false
+        return new
     }
 
-    /// Opens and stores one of the key's own events.
-    mutating func storeKeyEvent(_ entry: UploadEntry) throws {
+    /// Runs `body` over `0..<count` in consecutive ranges of 64, 16, 4 or 1 rows, the largest that
+    /// fits first, so multi-row statements come in four shapes and stay in the statement caches.
+    static func forEachChunk(of count: Int, _ body: (Range<Int>) throws -> Void) throws {
+        var start = 0
+        while start < count {
+            let size = [64, 16, 4, 1].first { $0 <= count - start } ?? 1
+            try body(start..<(start + size))
+            start += size
+        }
+    }
+
+    /// Opens one of the key's own events; `nil`, with a finding recorded, when it does not open,
+    /// decode or fit.
+    mutating func openKeyEvent(_ entry: UploadEntry) throws -> OpenedKeyEvent? {
         let event: KeyEvent
         do {
             event = try intake.openKeyEvent(entry.sealed)
         } catch {
             try recordMalformed(entry, error)
-            return
+            return nil
         }
         guard let counter = Int64(exactly: event.counter), let time = Self.milliseconds(event.time) else {
             try record(NewFinding(kind: .malformed, reason: .outOfRange, keyID: key, sequence: Int64(entry.sequence)))
-            return
+            return nil
         }
-        let stored = try connection.execute(
-            """
-            INSERT INTO key_events (key_id, counter, happened_at, kind, reason, detail, lock_id, received_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id
-            """,
-            [
-                .integer(key), .integer(counter), .integer(time), .text(event.kind.storedName),
-                .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)),
-                .text(LockIdentity.text(event.lockID)), .integer(receivedAt),
-            ])
-        result.keyEventsStored += stored.count
+        return OpenedKeyEvent(counter: counter, time: time, event: event)
+    }
+
+    /// Stores the key's own events, a few statements for the whole report.
+    mutating func storeKeyEvents(_ events: [OpenedKeyEvent]) throws {
+        try Self.forEachChunk(of: events.count) { range in
+            var parameters: [SQLValue] = [.integer(key), .integer(receivedAt)]
+            var rows: [String] = []
+            for opened in events[range] {
+                let first = parameters.count + 1
+                rows.append("($1, \((first..<(first + 6)).map { "$\($0)" }.joined(separator: ", ")), $2)")
+                let event = opened.event
+                parameters += [
+                    .integer(opened.counter), .integer(opened.time), .text(event.kind.storedName),
+                    .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)),
+                    .text(LockIdentity.text(event.lockID)),
+                ]
+            }
+            let stored = try connection.execute(
+                """
+                INSERT INTO key_events (key_id, counter, happened_at, kind, reason, detail, lock_id, received_at)
+                VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING id
+                """, parameters)
+            result.keyEventsStored += stored.count
+        }
     }
 
     /// Opens a lock batch for checking; `nil` when it does not open or decode, or holds no event.
@@ -139,6 +187,14 @@ struct IngestRun {
         guard let value = Int64(exactly: seconds), value <= Int64.max / 1_000 else { return nil }
         return value * 1_000
     }
+}
+
+/// One of the key's own events, opened, with its counter and time as stored.
+struct OpenedKeyEvent {
+    let counter: Int64
+    /// Milliseconds since the epoch.
+    let time: Int64
+    let event: KeyEvent
 }
 
 extension KeyEvent.Kind {
