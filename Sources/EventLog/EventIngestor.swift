@@ -60,8 +60,10 @@ public struct EventIngestor: Sendable {
         try run.storeKeyEvents(keyEvents)
 
         let byLock = Dictionary(grouping: batches, by: \.lockID)
-        for lockID in byLock.keys.sorted() {
-            try run.storeBatches(byLock[lockID]!, of: lockID)
+        let locks = byLock.keys.sorted()
+        let heads = try run.lockChains(locks)
+        for lockID in locks {
+            try run.storeBatches(byLock[lockID]!, of: lockID, head: heads[lockID]!)
         }
 
         run.result.acknowledgeThrough = report.entries.map(\.sequence).max()

@@ -2,22 +2,54 @@ import PortvaktProtocol
 import Storage
 
 extension IngestRun {
-    /// Checks and stores one lock's batches, oldest first.
+    /// Locks the chain rows of `locks` until the transaction ends and returns each lock's
+    /// confirmed head; then notes which of them have open gaps.
     ///
-    /// The first statement locks the lock's chain row until the transaction ends, so a
-    /// concurrent ingestion for the same lock waits and then sees these events. Locks are taken
-    /// in identity order, so two reports naming the same locks cannot deadlock.
-    mutating func storeBatches(_ batches: [OpenedBatch], of lockID: LockID) throws {
+    /// A concurrent ingestion for one of the locks waits here and then sees these events. Rows
+    /// are locked in the order given, the identities' order, so two reports naming the same locks
+    /// cannot deadlock.
+    mutating func lockChains(_ locks: [LockID]) throws -> [LockID: ChainHead] {
+        let texts = locks.map(LockIdentity.text)
+        var heads: [String: ChainHead] = [:]
+        try Self.forEachChunk(of: texts.count) { range in
+            let rows = try connection.execute(
+                """
+                INSERT INTO lock_event_chains (lock_id, high_counter)
+                VALUES \((0..<range.count).map { "($\($0 + 1), 0)" }.joined(separator: ", "))
+                ON CONFLICT (lock_id) DO UPDATE SET high_counter = lock_event_chains.high_counter
+                RETURNING lock_id, high_counter, head_hash
+                """, texts[range].map { .text($0) })
+            for row in rows {
+                let counter = try row.integer("high_counter")
+                let hash = row["head_hash"] == .null ? nil : try row.blob("head_hash")
+                heads[try row.text("lock_id")] = ChainHead(counter: counter, hash: counter == 0 ? ChainHead.zero : hash)
+            }
+        }
+        try Self.forEachChunk(of: texts.count) { range in
+            let rows = try connection.execute(
+                """
+                SELECT DISTINCT lock_id FROM event_findings
+                WHERE kind = 'gap' AND resolved_at IS NULL
+                  AND lock_id IN (\((0..<range.count).map { "$\($0 + 1)" }.joined(separator: ", ")))
+                """, texts[range].map { .text($0) })
+            for row in rows { locksWithOpenGaps.insert(try row.text("lock_id")) }
+        }
+        var result: [LockID: ChainHead] = [:]
+        for (lock, text) in zip(locks, texts) {
+            guard let head = heads[text] else {
+                throw StorageError(
+                    .decoding, "the chain row of lock \(text) came back from its upsert without the lock")
+            }
+            result[lock] = head
+        }
+        return result
+    }
+
+    /// Checks and stores one lock's batches, oldest first, from the confirmed `head` that
+    /// ``lockChains(_:)`` returned for it.
+    mutating func storeBatches(_ batches: [OpenedBatch], of lockID: LockID, head: ChainHead) throws {
         let lock = LockIdentity.text(lockID)
-        let chain = try connection.first(
-            """
-            INSERT INTO lock_event_chains (lock_id, high_counter) VALUES ($1, 0)
-            ON CONFLICT (lock_id) DO UPDATE SET high_counter = lock_event_chains.high_counter
-            RETURNING high_counter, head_hash
-            """, [.text(lock)])
-        let counter = try chain?.integer("high_counter") ?? 0
-        let hash = chain?["head_hash"] == .null ? nil : try chain?.blob("head_hash")
-        var head = ChainHead(counter: counter, hash: counter == 0 ? ChainHead.zero : hash)
+        var head = head
 
         for batch in batches.sorted(by: { $0.counters.lowerBound < $1.counters.lowerBound }) {
             if batch.counters.lowerBound <= head.counter + 1 {
@@ -195,6 +227,7 @@ extension IngestRun {
     /// Resolves the open gaps that `filled` reaches into; the parts of a gap still missing stay
     /// open as gaps of their own, with the original time they were found.
     func resolveGaps(lock: String, filled: ClosedRange<Int64>) throws {
+        guard locksWithOpenGaps.contains(lock) else { return }
         let gaps = try connection.execute(
             """
             SELECT id, reason, key_id, sequence, first_counter, last_counter, found_at FROM event_findings

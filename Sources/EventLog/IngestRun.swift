@@ -12,6 +12,10 @@ struct IngestRun {
     let receivedAt: Int64
     let connection: any SQLConnection
     var result = IngestResult()
+    /// The locks that have had an open gap finding during this run: those that had one when
+    /// their chain rows were locked, and those this run recorded one for. Only their gaps can
+    /// need resolving.
+    var locksWithOpenGaps: Set<String> = []
 
     init(
         intake: EventIntake, hasher: SodiumProtocolCrypto, key: Int64, receivedAt: Int64,
@@ -158,6 +162,7 @@ struct IngestRun {
 
     mutating func record(_ finding: NewFinding) throws {
         try finding.insert(at: receivedAt, in: connection)
+        if finding.kind == .gap, let lock = finding.lockID { locksWithOpenGaps.insert(lock) }
         result.findingsRecorded += 1
     }
 

@@ -19,12 +19,13 @@ struct EventShuffleTests {
         try backend.withDatabase { test in
             var random = SeededRandom(seed: seed)
             var world = try EventWorld(test)
-            let lockIDs = [EventWorld.lockA, EventWorld.lockB]
+            // Six locks, so one report can name more of them than one multi-row statement takes.
+            let lockIDs = [EventWorld.lockA, EventWorld.lockB] + (0xC1...0xC4).map { DoorFixture.lockID($0) }
             var locks = lockIDs.map { world.lock($0) }
-            var keys = try (0..<4).map { try world.key(seed: 0x41 + UInt8($0)) }
+            var keys = try (0..<4).map { try world.key(seed: 0x41 + UInt8($0), locks: lockIDs) }
             var opened = [Int](repeating: 0, count: keys.count)
 
-            for _ in 0..<40 {
+            for _ in 0..<60 {
                 let key = Int.random(in: 0..<keys.count, using: &random)
                 switch Int.random(in: 0..<10, using: &random) {
                 case 0..<6:
