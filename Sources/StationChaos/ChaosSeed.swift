@@ -4,17 +4,20 @@ import Configuration
 import Observability
 import PortvaktServer
 
-/// `seed`: prepares a server's SQLite data directory for a chaos run, before the server starts:
-/// the demo organisations, and in provider `org-norr` one building whose entrance and one
-/// apartment door per key have locks, an employee per key granted that apartment's recipient
-/// (and so the entrance), and the keys `CHAOS-1` … `CHAOS-n`. Prints a central administrator's
-/// and a provider administrator's token.
+/// `seed`: prepares a server's SQLite data directory, or its empty PostgreSQL database, for a
+/// chaos run, before the server starts: the demo organisations, and in provider `org-norr` one
+/// building whose entrance and one apartment door per key have locks, an employee per key
+/// granted that apartment's recipient (and so the entrance), and the keys `CHAOS-1` …
+/// `CHAOS-n`. Prints a central administrator's and a provider administrator's token.
 enum ChaosSeed {
-    static func run(dataDirectory: String, keys count: Int) throws -> String {
+    static func run(dataDirectory: String, keys count: Int, postgresURL: String?) throws -> String {
+        var storage = ["storage.backend": "sqlite", "storage.data_dir": dataDirectory]
+        if let postgresURL {
+            storage["storage.backend"] = "postgres"
+            storage["storage.postgres_url"] = postgresURL
+        }
         let configuration = try ServerConfiguration(
-            Configuration(
-                settings: ServerSettings.all, environment: [:],
-                overrides: ["storage.backend": "sqlite", "storage.data_dir": dataDirectory]))
+            Configuration(settings: ServerSettings.all, environment: [:], overrides: storage))
         let logger = Logger(label: "station-chaos", level: .warning)
         let database = try DatabaseFactory.open(configuration, logger: logger)
         defer { database.close() }

@@ -7,13 +7,14 @@ import Station
 // files.
 
 let usage = """
-    usage: portvakt-station-chaos seed --data-dir DIR --keys N
+    usage: portvakt-station-chaos seed --data-dir DIR --keys N [--postgres-url URL]
            portvakt-station-chaos doors --dir DIR --times N [--lose-receipts PERCENT] [--key SERIAL]
            portvakt-station-chaos check --dir DIR --server URL --token TOKEN
 
-    seed    prepares the SQLite data directory of a server that is not running: keys CHAOS-1 to
-            CHAOS-N of org-norr, each granted an apartment behind one shared entrance, all with
-            locks; prints a central and a provider administrator's token as name=value lines.
+    seed    prepares the SQLite data directory, or with --postgres-url the empty PostgreSQL
+            database, of a server that is not running: keys CHAOS-1 to CHAOS-N of org-norr, each
+            granted an apartment behind one shared entrance, all with locks; prints a central and
+            a provider administrator's token as name=value lines.
     doors   each key file DIR/*.key (docked once, so it holds a credential) opens its doors N
             times on real locks kept in DIR/*.lock (only DIR/SERIAL.key with --key); PERCENT of
             receipts never reach the lock.
@@ -44,8 +45,8 @@ do {
     case "seed":
         print(
             try ChaosSeed.run(
-                dataDirectory: try required("data-dir", in: arguments), keys: max(1, try number("keys", in: arguments)))
-        )
+                dataDirectory: try required("data-dir", in: arguments), keys: max(1, try number("keys", in: arguments)),
+                postgresURL: option("postgres-url", in: arguments)))
     case "doors":
         print(
             try DoorRounds.run(
