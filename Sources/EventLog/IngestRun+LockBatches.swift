@@ -30,7 +30,7 @@ extension IngestRun {
                 """
                 SELECT DISTINCT lock_id FROM event_findings
                 WHERE kind = 'gap' AND resolved_at IS NULL
-                  AND lock_id IN (\((0..<range.count).map { "$\($0 + 1)" }.joined(separator: ", ")))
+                  AND lock_id IN (\(Self.parameters(from: 1, count: range.count)))
                 """, texts[range].map { .text($0) })
             for row in rows { locksWithOpenGaps.insert(try row.text("lock_id")) }
         }

@@ -44,28 +44,20 @@ struct IngestRun {
     /// in one report is new the first time only.
     mutating func recordEntries(_ entries: [UploadEntry]) throws -> [UploadEntry] {
         let digests = entries.map { hasher.hash($0.sealed) }
-        var inserted = Set<Int64>()
-        try Self.forEachChunk(of: entries.count) { range in
-            var parameters: [SQLValue] = [.integer(key), .integer(receivedAt)]
-            var rows: [String] = []
-            for index in range {
-                let entry = entries[index]
-                let first = parameters.count + 1
-                rows.append("($1, $\(first), $\(first + 1), $\(first + 2), $2)")
-                parameters += [
-                    .integer(Int64(entry.sequence)), .text(entry.kind == .ownEvent ? "key_event" : "lock_batch"),
-                    .blob(digests[index]),
-                ]
-            }
-            for row in try connection.execute(
+        let rows: [[SQLValue]] = entries.indices.map { index in
+            let entry = entries[index]
+            return [
+                .integer(Int64(entry.sequence)), .text(entry.kind == .ownEvent ? "key_event" : "lock_batch"),
+                .blob(digests[index]),
+            ]
+        }
+        var inserted = Set(
+            try insertPerKey(rows) { values in
                 """
                 INSERT INTO event_report_entries (key_id, sequence, kind, digest, received_at)
-                VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING sequence
-                """, parameters)
-            {
-                inserted.insert(try row.integer("sequence"))
-            }
-        }
+                VALUES \(values) ON CONFLICT DO NOTHING RETURNING sequence
+                """
+            }.map { try $0.integer("sequence") })
 
         var new: [UploadEntry] = []
         for (index, entry) in entries.enumerated() {
@@ -99,6 +91,28 @@ struct IngestRun {
         }
     }
 
+    /// `$first, $first+1, …`, `count` numbered parameters.
+    static func parameters(from first: Int, count: Int) -> String {
+        (first..<(first + count)).map { "$\($0)" }.joined(separator: ", ")
+    }
+
+    /// Runs the multi-row statement that `sql` makes of a `VALUES` list over `rows`, in chunks of
+    /// ``forEachChunk(of:_:)``: each row is bound as `($1, …, $2)`, the reporting key's id first
+    /// and the time received last, and returns the rows every chunk returned.
+    func insertPerKey(_ rows: [[SQLValue]], _ sql: (String) -> String) throws -> [SQLRow] {
+        var returned: [SQLRow] = []
+        try Self.forEachChunk(of: rows.count) { range in
+            var parameters: [SQLValue] = [.integer(key), .integer(receivedAt)]
+            var values: [String] = []
+            for row in rows[range] {
+                values.append("($1, \(Self.parameters(from: parameters.count + 1, count: row.count)), $2)")
+                parameters += row
+            }
+            returned += try connection.execute(sql(values.joined(separator: ", ")), parameters)
+        }
+        return returned
+    }
+
     /// Opens one of the key's own events; `nil`, with a finding recorded, when it does not open,
     /// decode or fit.
     mutating func openKeyEvent(_ entry: UploadEntry) throws -> OpenedKeyEvent? {
@@ -118,26 +132,21 @@ struct IngestRun {
 
     /// Stores the key's own events, a few statements for the whole report.
     mutating func storeKeyEvents(_ events: [OpenedKeyEvent]) throws {
-        try Self.forEachChunk(of: events.count) { range in
-            var parameters: [SQLValue] = [.integer(key), .integer(receivedAt)]
-            var rows: [String] = []
-            for opened in events[range] {
-                let first = parameters.count + 1
-                rows.append("($1, \((first..<(first + 6)).map { "$\($0)" }.joined(separator: ", ")), $2)")
-                let event = opened.event
-                parameters += [
-                    .integer(opened.counter), .integer(opened.time), .text(event.kind.storedName),
-                    .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)),
-                    .text(LockIdentity.text(event.lockID)),
-                ]
-            }
-            let stored = try connection.execute(
+        let rows: [[SQLValue]] = events.map { opened in
+            let event = opened.event
+            return [
+                .integer(opened.counter), .integer(opened.time), .text(event.kind.storedName),
+                .integer(Int64(event.reason.rawValue)), .integer(Int64(event.detail)),
+                .text(LockIdentity.text(event.lockID)),
+            ]
+        }
+        result.keyEventsStored +=
+            try insertPerKey(rows) { values in
                 """
                 INSERT INTO key_events (key_id, counter, happened_at, kind, reason, detail, lock_id, received_at)
-                VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING RETURNING id
-                """, parameters)
-            result.keyEventsStored += stored.count
-        }
+                VALUES \(values) ON CONFLICT DO NOTHING RETURNING id
+                """
+            }.count
     }
 
     /// Opens a lock batch for checking; `nil` when it does not open or decode, or holds no event.
